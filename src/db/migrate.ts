@@ -1,0 +1,112 @@
+// Applies Prisma's migration files at start-up, in order, one transaction each, and records
+// them in Prisma's own `_prisma_migrations` table. A machine with the native engine can take
+// over the same database with `prisma migrate deploy`. The SQL is written offline by
+// scripts/prisma/create-migration.ts through Prisma's WASM schema engine.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { type Provider, providerOf, sqlitePath } from './client.ts';
+
+const PRISMA_DIR = fileURLToPath(new URL('../../prisma/', import.meta.url));
+export const MIGRATIONS_DIR: Record<Provider, string> = {
+  sqlite: `${PRISMA_DIR}migrations`,
+  postgresql: `${PRISMA_DIR}postgresql/migrations`,
+};
+
+/** Arbitrary constant: every instance takes the same PostgreSQL advisory lock while migrating. */
+const MIGRATION_LOCK_KEY = 724_211_001;
+
+type Migration = { name: string; sql: string; checksum: string };
+
+export function readMigrations(provider: Provider): Migration[] {
+  const dir = MIGRATIONS_DIR[provider];
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${dir}/${entry.name}/migration.sql`))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(`${dir}/${name}/migration.sql`, 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+/** Applies what is pending; returns the names applied. */
+export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+  const provider = providerOf(databaseUrl);
+  const migrations = readMigrations(provider);
+  return provider === 'sqlite' ? migrateSqlite(databaseUrl, migrations) : migratePostgres(databaseUrl, migrations);
+}
+
+function migrateSqlite(databaseUrl: string, migrations: Migration[]): string[] {
+  const db = new Database(sqlitePath(databaseUrl));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
+      "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
+      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
+    const applied = new Set(
+      db
+        .prepare(
+          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+        )
+        .pluck()
+        .all() as string[],
+    );
+    const record = db.prepare(
+      `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count)
+       VALUES (?, ?, ?, current_timestamp, 1)`,
+    );
+    const pending = migrations.filter((m) => !applied.has(m.name));
+    for (const migration of pending) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        record.run(randomUUID(), migration.checksum, migration.name);
+      }).immediate();
+    }
+    return pending.map((m) => m.name);
+  } finally {
+    db.close();
+  }
+}
+
+async function migratePostgres(databaseUrl: string, migrations: Migration[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Two instances starting at once: the second waits here, then finds nothing pending.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
+      "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
+      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
+    const { rows } = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    const pending = migrations.filter((m) => !applied.has(m.name));
+    for (const migration of pending) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query(
+          `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count)
+           VALUES ($1, $2, $3, now(), 1)`,
+          [randomUUID(), migration.checksum, migration.name],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+    return pending.map((m) => m.name);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.end();
+  }
+}

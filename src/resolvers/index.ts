@@ -1,0 +1,26 @@
+// The read-receipt logic, free of GraphQL types: the schema layer calls these services.
+
+import { ConversationService } from './conversations.ts';
+import type { ServiceDeps } from './deps.ts';
+import { GroupService } from './groups.ts';
+import { MessageService } from './messages.ts';
+import { ReadMemberService } from './read-members.ts';
+import { ReceiptService } from './receipts.ts';
+import { UserService } from './users.ts';
+
+export function createServices(deps: ServiceDeps) {
+  const users = new UserService(deps);
+  const conversations = new ConversationService(deps, users);
+  const messages = new MessageService(deps, conversations);
+  const receipts = new ReceiptService(deps, messages);
+  return {
+    users,
+    conversations,
+    messages,
+    receipts,
+    readMembers: new ReadMemberService(deps, messages, receipts),
+    groups: new GroupService(deps, users),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

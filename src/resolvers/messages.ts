@@ -1,0 +1,106 @@
+import { inTransaction } from '../db/transaction.ts';
+import type { ConversationService } from './conversations.ts';
+import type { ServiceDeps } from './deps.ts';
+import { forbidden, notFound } from './errors.ts';
+import { parseConversationID } from './ids.ts';
+
+export const messageSelect = {
+  id: true,
+  conversationId: true,
+  seq: true,
+  senderId: true,
+  text: true,
+  needReadReceipt: true,
+  audienceCount: true,
+  readCount: true,
+  createdAt: true,
+  conversation: { select: { groupId: true, group: { select: { type: true } } } },
+} as const;
+
+export type MessageRow = {
+  id: number;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  text: string;
+  needReadReceipt: boolean;
+  audienceCount: number;
+  readCount: number;
+  createdAt: Date;
+  conversation: { groupId: string | null; group: { type: string } | null };
+};
+
+export class MessageService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  async send(senderID: string, conversationID: string, text: string, needReadReceipt: boolean): Promise<MessageRow> {
+    const ref = parseConversationID(senderID, conversationID);
+    const now = new Date();
+    return inTransaction(this.deps.db, async (tx) => {
+      if (ref.kind === 'C2C') await this.conversations.ensureC2C(tx, senderID, ref.peerID);
+      else if (!(await tx.conversation.count({ where: { id: ref.key } }))) {
+        throw notFound(`group ${ref.groupID} does not exist`);
+      }
+      // Taking the next seq locks the conversation row: sends and membership changes in one
+      // chat are serialized, so memberCount is exactly the audience at send time.
+      const conversation = await tx.conversation.update({
+        where: { id: ref.key },
+        data: { lastSeq: { increment: 1 }, lastMessageAt: now },
+        select: { lastSeq: true, memberCount: true },
+      });
+      const sender = await tx.participant.updateMany({
+        where: { conversationId: ref.key, userId: senderID },
+        data: { ownSinceRead: { increment: 1 } },
+      });
+      if (sender.count === 0) throw forbidden(`you are not a member of ${conversationID}`);
+      return tx.message.create({
+        data: {
+          conversationId: ref.key,
+          seq: conversation.lastSeq,
+          senderId: senderID,
+          text,
+          needReadReceipt,
+          audienceCount: ref.kind === 'GROUP' ? conversation.memberCount - 1 : 1,
+          createdAt: now,
+        },
+        select: messageSelect,
+      });
+    });
+  }
+
+  /** History, newest first; `before` is a seq from an earlier page. */
+  async history(viewerID: string, conversationID: string, first: number, before?: number) {
+    const view = await this.conversations.byConversationID(viewerID, conversationID);
+    const rows = await this.deps.db.message.findMany({
+      where: { conversationId: view.key, ...(before !== undefined && { seq: { lt: before } }) },
+      orderBy: { seq: 'desc' },
+      take: first + 1,
+      select: messageSelect,
+    });
+    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+
+  /** Messages by id, null where the caller is not in the conversation (or it does not exist). */
+  async loadVisible(viewerID: string, ids: readonly number[]): Promise<(MessageRow | null)[]> {
+    const rows = await this.deps.db.message.findMany({
+      where: { id: { in: [...ids] }, conversation: { participants: { some: { userId: viewerID } } } },
+      select: messageSelect,
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Messages by id for receipt work: every id must exist, and all must share one conversation. */
+  async loadBatch(ids: number[]): Promise<MessageRow[]> {
+    const rows = await this.deps.db.message.findMany({ where: { id: { in: ids } }, select: messageSelect });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) throw notFound(`message ${id} does not exist`);
+      return row;
+    });
+  }
+}

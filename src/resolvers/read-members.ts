@@ -1,0 +1,96 @@
+// Who has and has not read a group message, for its sender, in keyset pages: no OFFSET, so
+// page 1,000 costs what page 1 costs, and a read that lands while paging never shifts a page.
+import { Prisma } from '../generated/prisma/client.ts';
+import type { ServiceDeps } from './deps.ts';
+import { badInput, forbidden, receiptNotFound } from './errors.ts';
+import type { MessageService } from './messages.ts';
+import type { ReceiptService } from './receipts.ts';
+
+export type ReadMembersFilter = 'READ' | 'UNREAD';
+export const MAX_READ_MEMBERS_PAGE = 100;
+
+export type ReadMemberEdge = {
+  cursor: string;
+  user: { id: string; readReceiptsEnabled: boolean; createdAt: Date };
+  readAt: Date | null;
+};
+
+/** READ pages by read order (rank); UNREAD pages by userID. The cursor names its message and list. */
+type Cursor = { m: number; f: 'R'; k: number } | { m: number; f: 'U'; k: string };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string, msgID: number, filter: ReadMembersFilter): Cursor {
+  let cursor: Cursor;
+  try {
+    cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw badInput('after', 'not a cursor from readMembers');
+  }
+  const wantFilter = filter === 'READ' ? 'R' : 'U';
+  const keyOk = wantFilter === 'R' ? Number.isSafeInteger(cursor?.k) : typeof cursor?.k === 'string';
+  if (typeof cursor !== 'object' || cursor === null || cursor.f !== wantFilter || !keyOk) {
+    throw badInput('after', `not a cursor from a ${filter} list`);
+  }
+  if (cursor.m !== msgID) throw badInput('after', 'this cursor belongs to another message');
+  return cursor;
+}
+
+export class ReadMemberService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly messages: MessageService,
+    private readonly receipts: ReceiptService,
+  ) {}
+
+  async page(senderID: string, msgID: number, filter: ReadMembersFilter, first: number, after?: string) {
+    const [message] = await this.messages.loadBatch([msgID]);
+    if (message.senderId !== senderID) throw forbidden(`only the sender of message ${msgID} may list its readers`);
+    if (!message.conversation.groupId) throw badInput('msgID', 'readMembers works on group messages only');
+    if (!this.receipts.hasReceipt(message)) throw receiptNotFound(String(msgID));
+    const cursor = after ? decodeCursor(after, msgID, filter) : undefined;
+
+    const edges =
+      filter === 'READ'
+        ? await this.readPage(msgID, first + 1, cursor?.f === 'R' ? cursor.k : 0)
+        : await this.unreadPage(message, first + 1, cursor?.f === 'U' ? cursor.k : '');
+    return { edges: edges.slice(0, first), hasNextPage: edges.length > first };
+  }
+
+  private async readPage(msgID: number, take: number, afterRank: number): Promise<ReadMemberEdge[]> {
+    const rows = await this.deps.db.receipt.findMany({
+      where: { messageId: msgID, rank: { gt: afterRank } },
+      orderBy: { rank: 'asc' },
+      take,
+      select: { rank: true, readAt: true, user: true },
+    });
+    return rows.map((r) => ({ cursor: encodeCursor({ m: msgID, f: 'R', k: r.rank }), user: r.user, readAt: r.readAt }));
+  }
+
+  /** Audience members (joined before the message, still in the group, not the sender) without a receipt. */
+  private async unreadPage(
+    message: { id: number; conversationId: string; seq: number; senderId: string },
+    take: number,
+    afterUserID: string,
+  ): Promise<ReadMemberEdge[]> {
+    const rows = await this.deps.db.$queryRaw<
+      { id: string; readReceiptsEnabled: boolean | number; createdAt: Date | string }[]
+    >(Prisma.sql`
+      SELECT u."id", u."readReceiptsEnabled", u."createdAt"
+      FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
+      WHERE p."conversationId" = ${message.conversationId}
+        AND p."joinSeq" < ${message.seq}
+        AND p."userId" <> ${message.senderId}
+        AND p."userId" > ${afterUserID}
+        AND NOT EXISTS (SELECT 1 FROM "Receipt" r WHERE r."messageId" = ${message.id} AND r."userId" = p."userId")
+      ORDER BY p."userId"
+      LIMIT ${take}`);
+    return rows.map((u) => ({
+      cursor: encodeCursor({ m: message.id, f: 'U', k: u.id }),
+      user: { id: u.id, readReceiptsEnabled: Boolean(u.readReceiptsEnabled), createdAt: new Date(u.createdAt) },
+      readAt: null,
+    }));
+  }
+}

@@ -1,0 +1,39 @@
+import type { Tx } from '../db/transaction.ts';
+import { inTransaction } from '../db/transaction.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/** Remembered user IDs, so the first-request insert is not repeated on every request. */
+const KNOWN_USERS_LIMIT = 100_000;
+
+export class UserService {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Creates the user record on the user's first authenticated request. */
+  async ensureSignedIn(userID: string): Promise<void> {
+    if (this.known.has(userID)) return;
+    await inTransaction(this.deps.db, (tx) => this.ensureUsers(tx, [userID]));
+    if (this.known.size >= KNOWN_USERS_LIMIT) this.known.clear();
+    this.known.add(userID);
+  }
+
+  /** Users named by others (group members, a chat peer) get a record as well. */
+  async ensureUsers(tx: Tx, userIDs: string[]): Promise<void> {
+    const wanted = [...new Set(userIDs)];
+    const existing = await tx.user.findMany({ where: { id: { in: wanted } }, select: { id: true } });
+    const have = new Set(existing.map((u) => u.id));
+    const missing = wanted.filter((id) => !have.has(id));
+    if (missing.length) await tx.user.createMany({ data: missing.map((id) => ({ id })) });
+  }
+
+  async setReadReceiptsEnabled(userID: string, enabled: boolean) {
+    return this.deps.db.user.update({ where: { id: userID }, data: { readReceiptsEnabled: enabled } });
+  }
+
+  async byIds(userIDs: readonly string[]) {
+    const users = await this.deps.db.user.findMany({ where: { id: { in: [...userIDs] } } });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return userIDs.map((id) => byId.get(id) ?? null);
+  }
+}

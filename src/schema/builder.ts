@@ -1,0 +1,51 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { DateTimeResolver } from 'graphql-scalars';
+import type PrismaTypes from '../generated/pothos-prisma-types.ts';
+import { getDatamodel } from '../generated/pothos-prisma-types.ts';
+import { appError, unauthenticated } from '../resolvers/errors.ts';
+import type { Context, SignedInContext } from './context.ts';
+
+export const builder = new SchemaBuilder<{
+  PrismaTypes: PrismaTypes;
+  Context: Context;
+  AuthScopes: { signedIn: boolean };
+  AuthContexts: { signedIn: SignedInContext };
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    ID: { Input: string; Output: string | number };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ signedIn: ctx.viewer !== null }),
+    // Subscriptions check the caller once, when they subscribe.
+    authorizeOnSubscribe: true,
+    unauthorizedError: (_parent, ctx, _info, result) =>
+      ctx.viewer ? appError('FORBIDDEN', result.message) : unauthenticated(),
+  },
+  prisma: { client: (ctx) => ctx.db, dmmf: getDatamodel(), filterConnectionTotalCount: true },
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  validation: {
+    // Name the argument that is wrong, e.g. "msgIDs: at most 30 ids".
+    validationError: (failure) => {
+      const issue = failure.issues[0];
+      const path = (issue?.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).join('.');
+      const argumentName = String((issue?.path?.[0] as { key?: unknown })?.key ?? issue?.path?.[0] ?? 'input');
+      return appError('BAD_USER_INPUT', `${path || 'input'}: ${issue?.message ?? 'is not valid'}`, { argumentName });
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+
+// Every operation needs a signed-in caller, except the introspection that explorers run.
+builder.queryType({ authScopes: { signedIn: true } });
+builder.mutationType({ authScopes: { signedIn: true } });
+builder.subscriptionType({ authScopes: { signedIn: true } });

@@ -1,0 +1,9 @@
+// The GraphQL schema: thin types and fields over the services in src/resolvers.
+import { builder } from './builder.ts';
+import './user.ts';
+import './group.ts';
+import './conversation.ts';
+import './message.ts';
+import './receipt.ts';
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,43 @@
+// Argument rules, shared by the fields that take them (zod, through the validation plugin).
+import { z } from 'zod';
+import { GROUP_ID_PATTERN, USER_ID_PATTERN } from '../resolvers/ids.ts';
+import { MAX_RECEIPT_BATCH } from '../resolvers/receipts.ts';
+
+export const MAX_TEXT_BYTES = 8 * 1024;
+export const MAX_IDS_PER_CALL = 500;
+
+const noDuplicates = (ids: readonly unknown[]) => new Set(ids).size === ids.length;
+
+export const userIdSchema = z.string().regex(USER_ID_PATTERN, 'userIDs are 1 to 64 letters, digits, or _ . @ -');
+export const groupIdSchema = z
+  .string()
+  .regex(GROUP_ID_PATTERN, 'groupIDs are 1 to 64 letters, digits, or _ . @ - #')
+  .optional()
+  .nullable();
+export const groupNameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
+export const conversationIdSchema = z.string().min(4).max(80);
+
+export const userIdListSchema = z
+  .array(userIdSchema)
+  .max(MAX_IDS_PER_CALL, `at most ${MAX_IDS_PER_CALL} users per call`)
+  .refine(noDuplicates, 'has the same userID twice');
+
+export const cursorSchema = z.string().max(512, 'is not a cursor').optional().nullable();
+
+export const msgIdSchema = z.string().regex(/^[1-9][0-9]{0,14}$/, 'not a message ID');
+
+export const msgIdListSchema = z
+  .array(msgIdSchema)
+  .min(1, 'give at least one message ID')
+  .max(MAX_RECEIPT_BATCH, `at most ${MAX_RECEIPT_BATCH} message IDs per call`)
+  .refine(noDuplicates, 'has the same message ID twice');
+
+export const textSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, `must be at most ${MAX_TEXT_BYTES} bytes`);
+
+export const pageSizeSchema = (max: number) =>
+  z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+
+export const toMsgIds = (ids: readonly string[]) => ids.map(Number);

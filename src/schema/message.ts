@@ -1,0 +1,86 @@
+import { badInput } from '../resolvers/errors.ts';
+import { conversationIDFor } from '../resolvers/ids.ts';
+import type { MessageRow } from '../resolvers/messages.ts';
+import { builder } from './builder.ts';
+import { conversationIdSchema, cursorSchema, pageSizeSchema, textSchema } from './inputs.ts';
+import { MessageReceiptRef } from './receipt-type.ts';
+
+export const MessageRef = builder.loadableNode('Message', {
+  id: { resolve: (m: MessageRow) => m.id, parse: (id) => Number(id) },
+  // node(id) and every other path load through here: only participants see a message.
+  load: (ids: number[], ctx) => ctx.services.messages.loadVisible(ctx.viewer!.userID, ids),
+  sort: (m) => m.id,
+  fields: (t) => ({
+    msgID: t.id({ resolve: (m) => String(m.id) }),
+    conversationID: t.string({
+      description: "The caller's conversationID for this message's chat.",
+      resolve: (m, _args, ctx) => conversationIDFor(ctx.viewer!.userID, m.conversationId),
+    }),
+    seq: t.exposeInt('seq', { description: 'Position in the conversation: 1, 2, 3, ...' }),
+    sender: t.prismaField({
+      type: 'User',
+      resolve: (query, m, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: m.senderId } }),
+    }),
+    text: t.exposeString('text'),
+    needReadReceipt: t.exposeBoolean('needReadReceipt'),
+    isSelf: t.boolean({ resolve: (m, _args, ctx) => m.senderId === ctx.viewer!.userID }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    receipt: t.loadable({
+      type: MessageReceiptRef,
+      nullable: true,
+      description: 'Null unless the caller sent this message and it needs a read receipt.',
+      // Batched: the receipts of a whole page of messages cost a fixed number of queries.
+      load: async (keys, ctx) => {
+        const messages = keys as MessageRow[];
+        const views = await ctx.services.receipts.views(ctx.viewer!.userID, messages);
+        return messages.map((m) => views.get(m.id) ?? null);
+      },
+      resolve: (m) => m,
+    }),
+  }),
+});
+
+const MessageConnection = builder.connectionObject({ type: MessageRef, name: 'MessageConnection' });
+
+builder.queryFields((t) => ({
+  messages: t.field({
+    type: MessageConnection,
+    description: 'History of a conversation, newest first. Pass pageInfo.endCursor as `before` for older messages.',
+    args: {
+      conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
+      first: t.arg.int({ defaultValue: 20, validate: pageSizeSchema(100) }),
+      before: t.arg.string({ validate: cursorSchema }),
+    },
+    resolve: async (_root, { conversationID, first, before }, ctx) => {
+      const beforeSeq = before === null || before === undefined ? undefined : Number(before);
+      if (beforeSeq !== undefined && !(Number.isSafeInteger(beforeSeq) && beforeSeq > 0)) {
+        throw badInput('before', 'not a cursor from messages');
+      }
+      const page = await ctx.services.messages.history(ctx.viewer!.userID, conversationID, first ?? 20, beforeSeq);
+      const edges = page.rows.map((node) => ({ cursor: String(node.seq), node }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: beforeSeq !== undefined,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  sendMessage: t.field({
+    type: MessageRef,
+    description: 'Sends to C2C<userID> or GROUP<groupID>. needReadReceipt asks receivers for read receipts.',
+    args: {
+      conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
+      text: t.arg.string({ required: true, validate: textSchema }),
+      needReadReceipt: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_root, { conversationID, text, needReadReceipt }, ctx) =>
+      ctx.services.messages.send(ctx.viewer!.userID, conversationID, text, needReadReceipt ?? false),
+  }),
+}));

@@ -1,0 +1,30 @@
+import { builder } from './builder.ts';
+
+export const UserRef = builder.prismaNode('User', {
+  id: { field: 'id' },
+  description: 'A chat user. Created on their first authenticated request, or when someone names them.',
+  fields: (t) => ({
+    userID: t.exposeID('id'),
+    readReceiptsEnabled: t.exposeBoolean('readReceiptsEnabled', {
+      description: 'Privacy switch: when off, this user sends no read receipts. On by default.',
+    }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.prismaField({
+    type: 'User',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.user.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.userID } }),
+  }),
+);
+
+builder.mutationField('setReadReceiptsEnabled', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'Turns read receipts off (or back on). Receipts already sent stay visible to their senders.',
+    args: { enabled: t.arg.boolean({ required: true }) },
+    resolve: (query, _root, { enabled }, ctx) =>
+      ctx.db.user.update({ ...query, where: { id: ctx.viewer!.userID }, data: { readReceiptsEnabled: enabled } }),
+  }),
+);

@@ -1,0 +1,76 @@
+// buildApp() wires config, database, pubsub, services and transports, and returns
+// { yoga, start, stop }: tests, the benchmark and main.ts all build the same app.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { type AppConfig, loadConfig } from '../config.ts';
+import { createDb, type Db, providerOf, type QueryListener } from '../db/client.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { createAppPubSub } from '../pubsub/index.ts';
+import { createServices } from '../resolvers/index.ts';
+import type { Context } from '../schema/context.ts';
+import { schema } from '../schema/index.ts';
+import { createContextFactory } from './context.ts';
+import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
+import { attachWebSocket } from './websocket.ts';
+
+export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; migrate?: boolean };
+
+export async function buildApp(options: BuildAppOptions = {}) {
+  const config = options.config ?? loadConfig();
+  if (options.migrate !== false) await applyMigrations(config.databaseUrl);
+  const db: Db = createDb(config.databaseUrl, options.onQuery);
+  const pubsubHandle = createAppPubSub(config.redisUrl);
+  const pubsub = pubsubHandle.pubsub;
+  const services = createServices({ db, provider: providerOf(config.databaseUrl), config, pubsub });
+  const contexts = createContextFactory({ config, db, pubsub, services });
+
+  const yoga = createYoga<Record<string, unknown>, Context>({
+    schema,
+    context: (initial) => contexts.context(initial),
+    graphiql: config.production
+      ? false
+      : { title: 'Read receipts', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+    maskedErrors: true,
+    logging: config.production ? 'info' : 'warn',
+    plugins: [
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => {
+          await db.$queryRaw`SELECT 1`;
+          if (!(await pubsubHandle.ping())) throw new Error('redis is not reachable');
+        },
+      }),
+    ],
+  });
+
+  let httpServer: Server | undefined;
+  let ws: ReturnType<typeof attachWebSocket> | undefined;
+
+  return {
+    config,
+    db,
+    yoga,
+    services,
+    pubsub,
+    /** Listens on `port` (default: config.port; 0 picks a free one) and returns the URL of /graphql. */
+    async start(port = config.port): Promise<string> {
+      httpServer = createServer(yoga);
+      ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
+      await new Promise<void>((resolve) => httpServer!.listen(port, resolve));
+      const address = httpServer.address() as AddressInfo;
+      return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
+    },
+    async stop(): Promise<void> {
+      await ws?.close();
+      if (httpServer) {
+        httpServer.closeAllConnections();
+        await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
+      }
+      await pubsubHandle.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
