@@ -66,9 +66,7 @@ export class ReceiptService {
     });
 
     for (const m of outcome.updated) {
-      const view = conversation.groupId
-        ? groupReceipt(m, conversation.groupId)
-        : c2cReceipt(m.id, readerID, now);
+      const view = conversation.groupId ? groupReceipt(m, conversation.groupId) : c2cReceipt(m.id, readerID, now);
       pubsub.publish('receipts:sender', m.senderId, view);
     }
     return rows.map((m) =>
@@ -112,10 +110,7 @@ export class ReceiptService {
     for (const m of c2c) {
       const peer = peerByKey.get(m.conversationId);
       const coveredByChatRead = peer && peer.receiptSeq >= m.seq ? peer.receiptAt : null;
-      result.set(
-        m.id,
-        c2cReceipt(m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? coveredByChatRead),
-      );
+      result.set(m.id, c2cReceipt(m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? coveredByChatRead));
     }
     return result;
   }
