@@ -6,18 +6,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Provider } from '../../src/db/client.ts';
 import { MIGRATIONS_DIR } from '../../src/db/migrate.ts';
+import { schemaFor } from './provider-schema.ts';
 import { type DiffSide, diffScript } from './schema-engine.ts';
 
 const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
 const SNAPSHOT = `${prismaDir}migrated.prisma`;
 
-export function forProvider(schema: string, provider: Provider): string {
-  return schema.replace(/provider\s*=\s*"sqlite"/, `provider = "${provider}"`);
-}
-
 function side(schema: string | undefined, provider: Provider): DiffSide {
   if (schema === undefined) return { tag: 'empty' };
-  return { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: forProvider(schema, provider) }] };
+  return { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schemaFor(schema, provider) }] };
 }
 
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_').toLowerCase();

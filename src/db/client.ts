@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
 export type Db = PrismaClient;
@@ -23,13 +24,19 @@ export function sqlitePath(databaseUrl: string): string {
 
 export type QueryListener = (sql: string) => void;
 
+/**
+ * Each provider has its own generated client (from the same models), so the query compiler
+ * writes that provider's SQL. Their TypeScript APIs are the same; the app types against SQLite's.
+ */
 export function createDb(databaseUrl: string, onQuery?: QueryListener): Db {
-  const adapter =
+  const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+  const db =
     providerOf(databaseUrl) === 'sqlite'
-      ? new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) })
-      : new PrismaPg({ connectionString: databaseUrl, max: 20 });
-  if (!onQuery) return new PrismaClient({ adapter });
-  const db = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-  db.$on('query', (event) => onQuery(event.query));
+      ? new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) }), log })
+      : (new PostgresPrismaClient({
+          adapter: new PrismaPg({ connectionString: databaseUrl, max: 20 }),
+          log,
+        }) as unknown as PrismaClient);
+  if (onQuery) (db as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
   return db;
 }

@@ -58,7 +58,7 @@ builder.queryFields((t) => ({
     type: ConversationConnection,
     description: "The caller's conversations, most recently active first.",
     args: {
-      first: t.arg.int({ defaultValue: 20, validate: pageSizeSchema(100) }),
+      first: t.arg.int({ validate: pageSizeSchema(100).optional().nullable() }),
       after: t.arg.string({ validate: cursorSchema }),
     },
     resolve: async (_root, { first, after }, ctx) => {

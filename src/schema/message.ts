@@ -48,7 +48,7 @@ builder.queryFields((t) => ({
     description: 'History of a conversation, newest first. Pass pageInfo.endCursor as `before` for older messages.',
     args: {
       conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
-      first: t.arg.int({ defaultValue: 20, validate: pageSizeSchema(100) }),
+      first: t.arg.int({ validate: pageSizeSchema(100).optional().nullable() }),
       before: t.arg.string({ validate: cursorSchema }),
     },
     resolve: async (_root, { conversationID, first, before }, ctx) => {

@@ -1,23 +1,22 @@
 // A real app per test file: its own SQLite database (or PostgreSQL schema), migrations applied,
 // GraphQL through yoga.fetch, and a real port for graphql-ws clients.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ExecutionResult } from 'graphql';
+import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type App, buildApp } from '../../src/server/app.ts';
+import { freshDatabase } from './databases.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
-export type GqlResult<T = Record<string, any>> = ExecutionResult<T> & { errors?: { message: string; extensions?: Record<string, any> }[] };
+export type GqlResult<T = Record<string, any>> = FormattedExecutionResult<T>;
 
 export async function startTestApp(env: Record<string, string> = {}) {
-  const databaseUrl = env.DATABASE_URL ?? `file:${join(mkdtempSync(join(tmpdir(), 'rr-test-')), 'test.db')}`;
+  const database = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await freshDatabase();
+  const databaseUrl = database.url;
   const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, ...env, DATABASE_URL: databaseUrl });
   const sql: string[] = [];
   const app: App = await buildApp({ config, onQuery: (q) => sql.push(q) });
@@ -71,13 +70,14 @@ export async function startTestApp(env: Record<string, string> = {}) {
     async stop() {
       await Promise.all(clients.map((c) => c.dispose()));
       await app.stop();
+      await database.drop();
     },
   };
 }
 
 /** Collects events of one subscription; `next(n)` waits until n have arrived. */
 export function subscribe<T = any>(client: Client, query: string, variables?: Record<string, unknown>) {
-  const events: ExecutionResult<T>[] = [];
+  const events: FormattedExecutionResult<T, unknown>[] = [];
   let waiters: (() => void)[] = [];
   let error: unknown;
   const dispose = client.subscribe<T>(
@@ -101,7 +101,7 @@ export function subscribe<T = any>(client: Client, query: string, variables?: Re
     get error() {
       return error;
     },
-    async next(count: number, timeoutMs = 5_000): Promise<ExecutionResult<T>[]> {
+    async next(count: number, timeoutMs = 5_000): Promise<FormattedExecutionResult<T, unknown>[]> {
       const deadline = Date.now() + timeoutMs;
       while (events.length < count) {
         if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
