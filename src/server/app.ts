@@ -61,12 +61,12 @@ export async function buildApp(options: BuildAppOptions = {}) {
       const address = httpServer.address() as AddressInfo;
       return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
     },
-    async stop(): Promise<void> {
-      await ws?.close();
-      if (httpServer) {
-        httpServer.closeAllConnections();
-        await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
-      }
+    /**
+     * Graceful: stops accepting, closes WebSockets with 1001 (going away), lets in-flight
+     * requests finish (up to `graceMs`), then closes Redis and the database.
+     */
+    async stop(graceMs = 10_000): Promise<void> {
+      if (httpServer) await drainHttp(httpServer, () => ws?.close(), graceMs);
       await pubsubHandle.close();
       await db.$disconnect();
     },
@@ -74,3 +74,17 @@ export async function buildApp(options: BuildAppOptions = {}) {
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+async function drainHttp(server: Server, closeSockets: () => Promise<void> | undefined, graceMs: number) {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeSockets();
+  // Keep-alive connections go as soon as they are idle; busy ones get until the deadline.
+  const deadline = Date.now() + graceMs;
+  const sweep = setInterval(() => {
+    server.closeIdleConnections();
+    if (Date.now() > deadline) server.closeAllConnections();
+  }, 50);
+  server.closeIdleConnections();
+  await closed;
+  clearInterval(sweep);
+}
