@@ -31,7 +31,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test' },
     projects: [
-      { extends: true, test: { name: 'sqlite', include: core, env: { TEST_PROVIDER: 'sqlite' } } },
+      {
+        extends: true,
+        test: { name: 'sqlite', include: [...core, 'test/security/*.test.ts'], env: { TEST_PROVIDER: 'sqlite' } },
+      },
       ...(haveServers
         ? [
             {

@@ -22,6 +22,15 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(z.enum(GROUP_TYPES))),
   REDIS_URL: z.string().optional(),
+  /** Production only: turns GraphiQL and introspection back on. */
+  GRAPHQL_EXPLORER: z.enum(['true', 'false']).optional(),
+  RATE_LIMIT_MARK_READ_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_SEND_MESSAGE_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
 });
 
 export type AppConfig = {
@@ -31,6 +40,10 @@ export type AppConfig = {
   authSecret: string;
   receiptGroupTypes: ReadonlySet<GroupType>;
   redisUrl?: string;
+  /** GraphiQL and introspection: on outside production, off in it unless GRAPHQL_EXPLORER=true. */
+  explorer: boolean;
+  rateLimits: { markReadPerMinute: number; sendMessagePerMinute: number };
+  maxRequestBytes: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -47,5 +60,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecret: parsed.AUTH_SECRET ?? DEV_SECRET,
     receiptGroupTypes: new Set(parsed.READ_RECEIPT_GROUP_TYPES),
     redisUrl: parsed.REDIS_URL || undefined,
+    explorer: production ? parsed.GRAPHQL_EXPLORER === 'true' : parsed.GRAPHQL_EXPLORER !== 'false',
+    rateLimits: {
+      markReadPerMinute: parsed.RATE_LIMIT_MARK_READ_PER_MINUTE,
+      sendMessagePerMinute: parsed.RATE_LIMIT_SEND_MESSAGE_PER_MINUTE,
+    },
+    maxRequestBytes: parsed.MAX_REQUEST_BYTES,
   };
 }

@@ -12,7 +12,8 @@ export type PubSubEvents = {
 
 export type PubSub = ReturnType<typeof createPubSub<PubSubEvents>>;
 
-export type PubSubHandle = { pubsub: PubSub; close(): Promise<void>; ping(): Promise<boolean> };
+/** `redis` is the command connection, shared with other Redis users (rate limits). */
+export type PubSubHandle = { pubsub: PubSub; redis?: Redis; close(): Promise<void>; ping(): Promise<boolean> };
 
 export function createAppPubSub(redisUrl?: string): PubSubHandle {
   if (!redisUrl) {
@@ -23,6 +24,7 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<PubSubEvents>({ eventTarget }),
+    redis: publishClient,
     async close() {
       publishClient.disconnect();
       subscribeClient.disconnect();

@@ -69,10 +69,11 @@ export class GroupService {
     return inTransaction(this.deps.db, async (tx) => {
       const group = await this.requireMember(tx, callerID, groupID);
       const targets = [...new Set(userIDs)];
-      if (targets.includes(group.ownerId)) throw badInput('userIDs', 'the owner cannot leave the group');
+      // Permission first: a member who tries to remove the owner is refused, not corrected.
       if (group.ownerId !== callerID && targets.some((id) => id !== callerID)) {
         throw forbidden('only the group owner may remove other members');
       }
+      if (targets.includes(group.ownerId)) throw badInput('userIDs', 'the owner cannot leave the group');
       const leaving = await tx.participant.findMany({
         where: { conversationId: key, userId: { in: targets } },
         select: { userId: true, joinSeq: true },

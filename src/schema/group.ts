@@ -10,7 +10,8 @@ export const GroupTypeEnum = builder.enumType('GroupType', {
 
 export const GroupRef = builder.prismaNode('Group', {
   id: { field: 'id' },
-  // node(id) finds a group only for its members.
+  // node(id) finds a group only for its members; for anyone else it is null, not an error.
+  nullable: true,
   findUnique: (id, ctx) => ({ id, conversation: { participants: { some: { userId: ctx.viewer?.userID ?? '' } } } }),
   fields: (t) => ({
     groupID: t.exposeID('id'),
@@ -57,14 +58,18 @@ builder.mutationFields((t) => ({
     resolve: (_root, { groupID, userIDs }, ctx) =>
       ctx.services.groups.addMembers(ctx.viewer!.userID, String(groupID), userIDs as string[]),
   }),
-  removeGroupMembers: t.field({
+  removeGroupMembers: t.prismaField({
     type: GroupRef,
     description: 'The owner removes members; any member may remove themselves. Leavers drop out of every receipt list.',
     args: {
       groupID: t.arg.id({ required: true, validate: groupIdSchema.unwrap().unwrap() }),
       userIDs: t.arg.idList({ required: true, validate: userIdListSchema.min(1, 'give at least one userID') }),
     },
-    resolve: (_root, { groupID, userIDs }, ctx) =>
-      ctx.services.groups.removeMembers(ctx.viewer!.userID, String(groupID), userIDs as string[]),
+    // Loaded here by id with the requested selection: a caller who just left is no longer a member,
+    // and Group's node lookup (which Pothos would fall back to) only finds groups of members.
+    resolve: async (query, _root, { groupID, userIDs }, ctx) => {
+      const group = await ctx.services.groups.removeMembers(ctx.viewer!.userID, String(groupID), userIDs as string[]);
+      return ctx.db.group.findUniqueOrThrow({ ...query, where: { id: group.id } });
+    },
   }),
 }));

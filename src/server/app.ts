@@ -12,6 +12,7 @@ import type { Context } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { createContextFactory } from './context.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
+import { securityPlugins } from './security.ts';
 import { attachWebSocket } from './websocket.ts';
 
 export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; migrate?: boolean };
@@ -28,12 +29,15 @@ export async function buildApp(options: BuildAppOptions = {}) {
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     context: (initial) => contexts.context(initial),
-    graphiql: config.production
-      ? false
-      : { title: 'Read receipts', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
-    maskedErrors: true,
+    graphiql: config.explorer
+      ? { title: 'Read receipts', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
+      : false,
+    // Unexpected errors reach clients as "Unexpected error." with no stack or SQL, even outside production.
+    maskedErrors: { isDev: false },
+    maxRequestBodySize: config.maxRequestBytes,
     logging: config.production ? 'info' : 'warn',
     plugins: [
+      ...securityPlugins(config, pubsubHandle.redis),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { execute, subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /** Yoga's envelop puts its own execute/subscribe on rootValue (see onSubscribe). */
 type Envelope = { execute: typeof execute; subscribe: typeof subscribe };
@@ -12,21 +12,23 @@ type Envelope = { execute: typeof execute; subscribe: typeof subscribe };
 export function attachWebSocket(
   httpServer: Server,
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
-  checkAuthorization: (authorization: unknown) => Promise<unknown>,
+  checkAuthorization: (authorization: unknown) => Promise<{ expiresAt?: number } | null>,
 ) {
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as Envelope).execute(args),
       subscribe: (args) => (args.rootValue as Envelope).subscribe(args),
+      // A socket that sends no connection_init in time is closed (4408).
+      connectionInitWaitTimeout: 5_000,
       // A bad token closes the socket at connection_init (4403); no token is caught per operation.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (authorization === undefined) return true;
-        return checkAuthorization(authorization).then(
-          () => true,
-          () => false,
-        );
+        const identity = await checkAuthorization(authorization).catch(() => false as const);
+        if (identity === false) return false;
+        if (identity?.expiresAt) closeAtExpiry(ctx.extra.socket, identity.expiresAt);
+        return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -57,4 +59,19 @@ export function attachWebSocket(
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+/** setTimeout fires at once for delays past 2^31-1 ms (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A socket lives no longer than its token: at expiry it closes, and its subscriptions end. */
+function closeAtExpiry(socket: WebSocket, expiresAtSeconds: number) {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = expiresAtSeconds * 1000 - Date.now();
+    if (left <= 0) socket.close(4403, 'Forbidden: token expired');
+    else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
 }

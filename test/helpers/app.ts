@@ -1,7 +1,7 @@
 // A real app per test file: its own SQLite database (or PostgreSQL schema), migrations applied,
 // GraphQL through yoga.fetch, and a real port for graphql-ws clients.
 import type { FormattedExecutionResult } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -28,15 +28,27 @@ export async function startTestApp(env: Record<string, string> = {}) {
   }
 
   /** Runs one operation as `userID` (or with no token when userID is null). */
-  async function gql<T = Record<string, any>>(userID: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>> {
+  async function gql<T = Record<string, any>>(
+    userID: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult<T>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (userID) headers.authorization = `Bearer ${await token(userID)}`;
-    const response = await app.yoga.fetch('http://test/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const response = await app.yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as GqlResult<T>;
   }
 
   /** Like gql, but fails the test on any error. */
-  async function ok<T = Record<string, any>>(userID: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  async function ok<T = Record<string, any>>(
+    userID: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<T> {
     const result = await gql<T>(userID, query, variables);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data as T;
@@ -52,6 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}) {
       connectionParams: connectionParams ?? (authorization ? { authorization } : {}),
       retryAttempts: 0,
       lazy: false,
+      onNonLazyError: () => {},
     });
     clients.push(client);
     return client;
