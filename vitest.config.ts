@@ -41,13 +41,23 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgresql',
-                include: [...core, 'test/scale/*.test.ts'],
+                include: [...core, 'test/scale/*.test.ts', 'test/reliability/faults.test.ts'],
                 env: { TEST_PROVIDER: 'postgresql' },
                 globalSetup: ['test/setup/servers.ts'],
               },
             },
           ]
         : []),
+      // npm run test:load (not part of npm test; .ci/run runs both).
+      ...(['sqlite', 'postgresql'] as const).map((provider) => ({
+        extends: true as const,
+        test: {
+          name: `load-${provider}`,
+          include: ['test/reliability/load.test.ts'],
+          env: { TEST_PROVIDER: provider },
+          ...(provider === 'postgresql' ? { globalSetup: ['test/setup/servers.ts'] } : {}),
+        },
+      })),
     ],
   },
 });

@@ -11,6 +11,7 @@ import { createServices } from '../resolvers/index.ts';
 import type { Context } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { createContextFactory } from './context.ts';
+import { maskError } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import { securityPlugins } from './security.ts';
 import { attachWebSocket } from './websocket.ts';
@@ -33,7 +34,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
       ? { title: 'Read receipts', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
       : false,
     // Unexpected errors reach clients as "Unexpected error." with no stack or SQL, even outside production.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError },
     maxRequestBodySize: config.maxRequestBytes,
     logging: config.production ? 'info' : 'warn',
     plugins: [

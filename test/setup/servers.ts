@@ -59,31 +59,50 @@ async function startPostgres(binDir: string) {
   };
 }
 
-async function startRedis(serverPath: string) {
+/** A Redis server of its own on a free port; `restart()` stops it and starts it again on that port. */
+export async function startRedis(serverPath = redisServerPath()!) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rr-redis-'));
-  execFileSync(serverPath, [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--daemonize',
-    'yes',
-    '--dir',
-    dir,
-    '--pidfile',
-    join(dir, 'pid'),
-  ]);
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-p', String(port), ...args], { stdio: 'pipe', encoding: 'utf8' });
+  const start = () => {
+    execFileSync(serverPath, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--dir',
+      dir,
+      '--pidfile',
+      join(dir, 'pid'),
+    ]);
+    for (let i = 0; i < 100; i++) {
+      try {
+        if (cli('ping').trim() === 'PONG') return;
+      } catch {}
+      execFileSync('sleep', ['0.05']);
+    }
+    throw new Error(`redis-server did not start on port ${port}`);
+  };
+  const stop = () => {
+    try {
+      cli('shutdown', 'nosave');
+    } catch {}
+  };
+  start();
   return {
     url: `redis://127.0.0.1:${port}`,
-    stop: () => {
-      try {
-        execFileSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], { stdio: 'ignore' });
-      } catch {}
+    stop,
+    restart(downSeconds = 1) {
+      stop();
+      execFileSync('sleep', [String(downSeconds)]);
+      start();
     },
   };
 }
