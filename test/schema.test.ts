@@ -25,7 +25,7 @@ describe('schema.graphql', () => {
       'node(id: ID!): Node',
       'receiptUpdated(conversationID: String): MessageReceipt!',
     ]) {
-      expect(sdl.replace(/"""[^]*?"""\s*/g, '').replace(/\s+/g, ' ')).toContain(field);
+      expect(sdl.replace(/"""[\s\S]*?"""\s*/g, '').replace(/\s+/g, ' ')).toContain(field);
     }
   });
 });
