@@ -1,0 +1,52 @@
+// receiptUpdated also streams over plain HTTP as server-sent events (Yoga's SSE transport).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settle, startTestApp, type TestApp } from './helpers/app.ts';
+import { CREATE_GROUP, MARK_READ, RECEIPT_UPDATED, SEND } from './helpers/operations.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.stop());
+
+describe('receiptUpdated over SSE', () => {
+  it('streams a group receipt to the sender', async () => {
+    await t.ok('alice', CREATE_GROUP, { groupID: 'sse', name: 'SSE', type: 'WORK', memberIDs: ['bob'] });
+    const { sendMessage } = await t.ok('alice', SEND, {
+      conversationID: 'GROUPsse',
+      text: 'hi',
+      needReadReceipt: true,
+    });
+    const url = await t.app.start(0);
+    const abort = new AbortController();
+    const response = await fetch(url, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: {
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+        authorization: `Bearer ${await t.token('alice')}`,
+      },
+      body: JSON.stringify({ query: RECEIPT_UPDATED, variables: { conversationID: 'GROUPsse' } }),
+    });
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = response.body!.getReader();
+    await settle();
+    await t.ok('bob', MARK_READ, { msgIDs: [sendMessage.msgID] });
+
+    let text = '';
+    while (!text.includes('"receiptUpdated"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    const line = text.split('\n').find((l) => l.startsWith('data:') && l.includes('receiptUpdated'))!;
+    expect(JSON.parse(line.slice(5)).data.receiptUpdated).toMatchObject({
+      msgID: sendMessage.msgID,
+      groupID: 'sse',
+      readCount: 1,
+      unreadCount: 0,
+    });
+  });
+});
