@@ -5,7 +5,12 @@ import { CREATE_GROUP, MARK_READ, READ_MEMBERS, RECEIPT_UPDATED, RECEIPTS, SEND 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
-  await t.ok('alice', CREATE_GROUP, { groupID: 'team', name: 'Team', type: 'WORK', memberIDs: ['bob', 'carol', 'dave'] });
+  await t.ok('alice', CREATE_GROUP, {
+    groupID: 'team',
+    name: 'Team',
+    type: 'WORK',
+    memberIDs: ['bob', 'carol', 'dave'],
+  });
 });
 afterAll(() => t.stop());
 
@@ -16,9 +21,18 @@ async function send(text: string, needReadReceipt = true, from = 'alice') {
 
 describe('group read receipts', () => {
   it('creates the group with the creator as owner and member', async () => {
-    const data = await t.ok('alice', 'query { conversations { edges { node { conversationID unreadCount group { groupID memberCount owner { userID } } } } } }');
+    const data = await t.ok(
+      'alice',
+      'query { conversations { edges { node { conversationID unreadCount group { groupID memberCount owner { userID } } } } } }',
+    );
     expect(data.conversations.edges).toEqual([
-      { node: { conversationID: 'GROUPteam', unreadCount: 0, group: { groupID: 'team', memberCount: 4, owner: { userID: 'alice' } } } },
+      {
+        node: {
+          conversationID: 'GROUPteam',
+          unreadCount: 0,
+          group: { groupID: 'team', memberCount: 4, owner: { userID: 'alice' } },
+        },
+      },
     ]);
   });
 
@@ -37,14 +51,29 @@ describe('group read receipts', () => {
     await t.ok('carol', MARK_READ, { msgIDs: [msgID] });
 
     const [first, second] = await live.next(2);
-    expect(first.data?.receiptUpdated).toMatchObject({ msgID, conversationID: 'GROUPteam', groupID: 'team', readCount: 1, unreadCount: 2 });
+    expect(first.data?.receiptUpdated).toMatchObject({
+      msgID,
+      conversationID: 'GROUPteam',
+      groupID: 'team',
+      readCount: 1,
+      unreadCount: 2,
+    });
     expect(second.data?.receiptUpdated).toMatchObject({ msgID, readCount: 2, unreadCount: 1 });
     await settle();
     expect(live.events).toHaveLength(2); // the repeated read published nothing
 
     const pulled = await t.ok('alice', RECEIPTS, { msgIDs: [msgID] });
     expect(pulled.messageReceipts).toEqual([
-      { msgID, conversationID: 'GROUPteam', userID: null, groupID: 'team', isPeerRead: false, timestamp: null, readCount: 2, unreadCount: 1 },
+      {
+        msgID,
+        conversationID: 'GROUPteam',
+        userID: null,
+        groupID: 'team',
+        isPeerRead: false,
+        timestamp: null,
+        readCount: 2,
+        unreadCount: 1,
+      },
     ]);
     const unreadAfter = await t.ok('bob', 'query { conversations { edges { node { unreadCount } } } }');
     expect(unreadAfter.conversations.edges[0].node.unreadCount).toBe(1);

@@ -20,14 +20,6 @@ export class ReceiptService {
    */
   async markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {
     const rows = oneConversation(await this.messages.loadBatch(msgIDs));
-    for (const m of rows) {
-      if (m.senderId === readerID) throw badInput('msgIDs', `message ${m.id} is your own`);
-      if (!m.needReadReceipt) throw badInput('msgIDs', `message ${m.id} does not need a read receipt`);
-      const group = m.conversation.group;
-      if (group && !groupHasReceipts(this.deps.config, group.type)) {
-        throw badInput('msgIDs', `message ${m.id} is in a ${group.type} group, which has read receipts off`);
-      }
-    }
     const { conversationId, conversation } = rows[0];
     const now = new Date();
     const { db, provider, pubsub } = this.deps;
@@ -36,6 +28,15 @@ export class ReceiptService {
       // The membership row is held until commit, so a concurrent leave cannot strand a receipt.
       if (!(await lockParticipant(tx, provider, conversationId, readerID))) {
         throw forbidden(`you are not a member of the conversation of message ${rows[0].id}`);
+      }
+      // Checked only now, so a non-member learns nothing about the messages' content or settings.
+      for (const m of rows) {
+        if (m.senderId === readerID) throw badInput('msgIDs', `message ${m.id} is your own`);
+        if (!m.needReadReceipt) throw badInput('msgIDs', `message ${m.id} does not need a read receipt`);
+        const group = m.conversation.group;
+        if (group && !groupHasReceipts(this.deps.config, group.type)) {
+          throw badInput('msgIDs', `message ${m.id} is in a ${group.type} group, which has read receipts off`);
+        }
       }
       const reader = await tx.participant.findUniqueOrThrow({
         where: { conversationId_userId: { conversationId, userId: readerID } },
