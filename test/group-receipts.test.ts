@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settle, startTestApp, subscribe, type TestApp } from './helpers/app.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { liveReceipts } from './helpers/live.ts';
 import { CREATE_GROUP, MARK_READ, READ_MEMBERS, RECEIPT_UPDATED, RECEIPTS, SEND } from './helpers/operations.ts';
 
 let t: TestApp;
@@ -9,7 +10,7 @@ beforeAll(async () => {
     groupID: 'team',
     name: 'Team',
     type: 'WORK',
-    memberIDs: ['bob', 'carol', 'dave'],
+    memberIDs: ['bob', 'carol', 'dave', 'erin'],
   });
 });
 afterAll(() => t.stop());
@@ -30,37 +31,48 @@ describe('group read receipts', () => {
         node: {
           conversationID: 'GROUPteam',
           unreadCount: 0,
-          group: { groupID: 'team', memberCount: 4, owner: { userID: 'alice' } },
+          group: { groupID: 'team', memberCount: 5, owner: { userID: 'alice' } },
         },
       },
     ]);
   });
 
   it('counts each reader once, leaves unread counts alone, and tells the sender live', async () => {
+    // Probe messages (alice sends, dave reads) prove the filtered stream is live before we start.
+    const probes = new Set<string | null>();
+    const live = await liveReceipts(
+      await t.wsClient('alice'),
+      { conversationID: 'GROUPteam' },
+      {
+        poke: async () => {
+          const probe = await send('probe');
+          probes.add(probe);
+          await t.ok('dave', MARK_READ, { msgIDs: [probe] });
+        },
+        isPoke: (r) => probes.has(r.msgID),
+      },
+    );
+    const unread = async () =>
+      (await t.ok('bob', 'query { conversations { edges { node { unreadCount } } } }')).conversations.edges[0].node
+        .unreadCount;
+    const unreadBefore = await unread();
     const msgID = await send('hello team');
-    const client = await t.wsClient('alice');
-    const live = subscribe(client, RECEIPT_UPDATED, { conversationID: 'GROUPteam' });
-    await settle();
-
-    const unreadBefore = await t.ok('bob', 'query { conversations { edges { node { unreadCount } } } }');
-    expect(unreadBefore.conversations.edges[0].node.unreadCount).toBe(1);
+    expect(await unread()).toBe(unreadBefore + 1);
 
     const read = await t.ok('bob', MARK_READ, { msgIDs: [msgID] });
     expect(read.markRead).toMatchObject([{ msgID, conversationID: 'GROUPteam', groupID: 'team', isPeerRead: true }]);
     await t.ok('bob', MARK_READ, { msgIDs: [msgID] }); // idempotent
     await t.ok('carol', MARK_READ, { msgIDs: [msgID] });
+    await t.ok('erin', MARK_READ, { msgIDs: [msgID] });
 
-    const [first, second] = await live.next(2);
-    expect(first.data?.receiptUpdated).toMatchObject({
-      msgID,
-      conversationID: 'GROUPteam',
-      groupID: 'team',
-      readCount: 1,
-      unreadCount: 2,
-    });
-    expect(second.data?.receiptUpdated).toMatchObject({ msgID, readCount: 2, unreadCount: 1 });
-    await settle();
-    expect(live.events).toHaveLength(2); // the repeated read published nothing
+    // Events on one stream arrive in order: had bob's repeated read published, it would sit
+    // between these three.
+    expect(await live.next(3)).toMatchObject([
+      { msgID, conversationID: 'GROUPteam', groupID: 'team', readCount: 1, unreadCount: 3 },
+      { msgID, readCount: 2, unreadCount: 2 },
+      { msgID, readCount: 3, unreadCount: 1 },
+    ]);
+    expect(await unread()).toBe(unreadBefore + 1);
 
     const pulled = await t.ok('alice', RECEIPTS, { msgIDs: [msgID] });
     expect(pulled.messageReceipts).toEqual([
@@ -71,17 +83,14 @@ describe('group read receipts', () => {
         groupID: 'team',
         isPeerRead: false,
         timestamp: null,
-        readCount: 2,
+        readCount: 3,
         unreadCount: 1,
       },
     ]);
-    const unreadAfter = await t.ok('bob', 'query { conversations { edges { node { unreadCount } } } }');
-    expect(unreadAfter.conversations.edges[0].node.unreadCount).toBe(1);
-
     const readers = await t.ok('alice', READ_MEMBERS, { msgID, filter: 'READ' });
-    expect(readers.readMembers.edges.map((e: any) => e.node.userID)).toEqual(['bob', 'carol']);
-    const unread = await t.ok('alice', READ_MEMBERS, { msgID, filter: 'UNREAD' });
-    expect(unread.readMembers.edges.map((e: any) => e.node.userID)).toEqual(['dave']);
-    expect(unread.readMembers.pageInfo.hasNextPage).toBe(false);
+    expect(readers.readMembers.edges.map((e: any) => e.node.userID)).toEqual(['bob', 'carol', 'erin']);
+    const notRead = await t.ok('alice', READ_MEMBERS, { msgID, filter: 'UNREAD' });
+    expect(notRead.readMembers.edges.map((e: any) => e.node.userID)).toEqual(['dave']);
+    expect(notRead.readMembers.pageInfo.hasNextPage).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // receiptUpdated also streams over plain HTTP as server-sent events (Yoga's SSE transport).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settle, startTestApp, type TestApp } from './helpers/app.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
 import { CREATE_GROUP, MARK_READ, RECEIPT_UPDATED, SEND } from './helpers/operations.ts';
 
 let t: TestApp;
@@ -31,8 +31,17 @@ describe('receiptUpdated over SSE', () => {
     });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = response.body!.getReader();
-    await settle();
-    await t.ok('bob', MARK_READ, { msgIDs: [sendMessage.msgID] });
+    // The stream has no per-subscription acknowledgement: keep producing receipts until one arrives.
+    const sent: string[] = [];
+    const produce = setInterval(async () => {
+      const { sendMessage } = await t.ok('alice', SEND, {
+        conversationID: 'GROUPsse',
+        text: 'hi',
+        needReadReceipt: true,
+      });
+      sent.push(sendMessage.msgID);
+      await t.ok('bob', MARK_READ, { msgIDs: [sendMessage.msgID] });
+    }, 200);
 
     let text = '';
     while (!text.includes('"receiptUpdated"')) {
@@ -40,10 +49,12 @@ describe('receiptUpdated over SSE', () => {
       if (done) break;
       text += new TextDecoder().decode(value);
     }
+    clearInterval(produce);
     abort.abort();
     const line = text.split('\n').find((l) => l.startsWith('data:') && l.includes('receiptUpdated'))!;
-    expect(JSON.parse(line.slice(5)).data.receiptUpdated).toMatchObject({
-      msgID: sendMessage.msgID,
+    const receipt = JSON.parse(line.slice(5)).data.receiptUpdated;
+    expect(sent).toContain(receipt.msgID);
+    expect(receipt).toMatchObject({
       groupID: 'sse',
       readCount: 1,
       unreadCount: 0,

@@ -2,6 +2,8 @@ import { builder } from './builder.ts';
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  // node(id) with an unknown user ID is null, not an error.
+  nullable: true,
   description: 'A chat user. Created on their first authenticated request, or when someone names them.',
   fields: (t) => ({
     userID: t.exposeID('id'),
