@@ -79,7 +79,7 @@ describe('constant SQL statements per list', () => {
       c2cMsgs.map((_, i) => i < 10 || (i >= 15 && i < 25)),
     );
     expect(all.statements.length).toBe(one.statements.length);
-    expect(all.statements.length).toBeLessThanOrEqual(5);
+    expect(all.statements.length).toBeLessThanOrEqual(4);
   });
 
   // Message, its conversation and group (Prisma loads each relation in its own statement), then the page.
@@ -101,7 +101,7 @@ describe('constant SQL statements per list', () => {
 
   it.each([
     ['GROUPsmall', 6],
-    ['C2Cerin', 8],
+    ['C2Cerin', 7],
   ])(
     'messages(first: 50) in %s costs what messages(first: 5) costs (at most %i statements)',
     async (conversationID, bound) => {

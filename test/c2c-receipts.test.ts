@@ -169,3 +169,32 @@ describe('one-to-one read receipts', () => {
     all.dispose();
   });
 });
+
+describe('conversation-level reads in one-to-one chats', () => {
+  it('keep the time each message was first read', async () => {
+    const first = await send('gina', 'C2Chank', 'one');
+    await t.ok('hank', MARK_CONVERSATION_READ, { conversationID: 'C2Cgina' });
+    const [before] = await receiptsOf('gina', [first]);
+    expect(before.timestamp).toMatch(ISO);
+
+    const second = await send('gina', 'C2Chank', 'two');
+    await t.ok('hank', MARK_CONVERSATION_READ, { conversationID: 'C2Cgina' });
+    const [firstAgain, secondRead] = await receiptsOf('gina', [first, second]);
+    expect(firstAgain).toEqual(before);
+    expect(secondRead.isPeerRead).toBe(true);
+    expect(Date.parse(secondRead.timestamp)).toBeGreaterThanOrEqual(Date.parse(before.timestamp));
+  });
+
+  it('never reveal reads made while receipts were off', async () => {
+    const hidden = await send('ivy', 'C2Cjack', 'read in private');
+    await t.ok('jack', 'mutation { setReadReceiptsEnabled(enabled: false) { userID } }');
+    await t.ok('jack', MARK_CONVERSATION_READ, { conversationID: 'C2Civy' });
+    await t.ok('jack', 'mutation { setReadReceiptsEnabled(enabled: true) { userID } }');
+    const visible = await send('ivy', 'C2Cjack', 'read in public');
+    await t.ok('jack', MARK_CONVERSATION_READ, { conversationID: 'C2Civy' });
+
+    const [hiddenView, visibleView] = await receiptsOf('ivy', [hidden, visible]);
+    expect(hiddenView).toMatchObject({ isPeerRead: false, timestamp: null, readCount: 0, unreadCount: 1 });
+    expect(visibleView).toMatchObject({ isPeerRead: true, readCount: 1, unreadCount: 0 });
+  });
+});

@@ -111,16 +111,18 @@ export class ConversationService {
       if (ref.kind === 'C2C') await this.ensureC2C(tx, viewerID, ref.peerID);
       const lastSeq = await lockConversationSeq(tx, provider, ref.key);
       if (lastSeq === null) throw notFound(`group ${ref.kind === 'GROUP' ? ref.groupID : ''} does not exist`);
-      const viewer = await tx.user.findUniqueOrThrow({
-        where: { id: viewerID },
-        select: { readReceiptsEnabled: true },
+      const viewer = await tx.participant.findUnique({
+        where: { conversationId_userId: { conversationId: ref.key, userId: viewerID } },
+        select: { receiptSeq: true, user: { select: { readReceiptsEnabled: true } } },
       });
-      const share = ref.kind === 'C2C' && viewer.readReceiptsEnabled;
-      const updated = await tx.participant.updateMany({
-        where: { conversationId: ref.key, userId: viewerID },
-        data: { readSeq: lastSeq, ownSinceRead: 0, ...(share && { receiptSeq: lastSeq, receiptAt: now }) },
+      if (!viewer) throw forbidden(`you are not a member of ${conversationID}`);
+      const share = ref.kind === 'C2C' && viewer.user.readReceiptsEnabled;
+      if (share) await this.receiptsUpTo(tx, ref.key, viewerID, ref.peerID, viewer.receiptSeq, lastSeq, now);
+      // receiptSeq moves on even with receipts off, so turning them back on never reveals these reads.
+      await tx.participant.update({
+        where: { conversationId_userId: { conversationId: ref.key, userId: viewerID } },
+        data: { readSeq: lastSeq, ownSinceRead: 0, receiptSeq: lastSeq, ...(share && { receiptAt: now }) },
       });
-      if (updated.count === 0) throw forbidden(`you are not a member of ${conversationID}`);
       return share;
     });
     if (shared && ref.kind === 'C2C') {
@@ -128,6 +130,35 @@ export class ConversationService {
       this.deps.pubsub.publish('receipts:sender', ref.peerID, c2cReceipt(null, viewerID, now));
     }
     return this.forViewer(viewerID, ref);
+  }
+  /**
+   * One-to-one: a receipt row for each message from the peer that needs one and that this read
+   * newly covers, so every message keeps the time it was first read. A one-to-one message has
+   * one reader, so its rank is 1.
+   */
+  private async receiptsUpTo(
+    tx: Tx,
+    key: string,
+    readerID: string,
+    peerID: string,
+    fromSeq: number,
+    toSeq: number,
+    readAt: Date,
+  ) {
+    const covered = await tx.message.findMany({
+      where: {
+        conversationId: key,
+        senderId: peerID,
+        needReadReceipt: true,
+        seq: { gt: fromSeq, lte: toSeq },
+        receipts: { none: { userId: readerID } },
+      },
+      select: { id: true },
+    });
+    if (covered.length === 0) return;
+    const ids = covered.map((m) => m.id);
+    await tx.message.updateMany({ where: { id: { in: ids } }, data: { readCount: 1, lastReadRank: 1 } });
+    await tx.receipt.createMany({ data: ids.map((messageId) => ({ messageId, userId: readerID, rank: 1, readAt })) });
   }
 }
 

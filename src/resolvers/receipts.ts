@@ -1,5 +1,6 @@
 // The read-receipt core: receivers mark messages read, senders pull the figures.
-import { inTransaction, lockMessages, lockParticipant } from '../db/transaction.ts';
+import { inTransaction, lockMessages, lockReader } from '../db/transaction.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { groupHasReceipts, type ServiceDeps } from './deps.ts';
 import { badInput, forbidden, receiptNotFound } from './errors.ts';
 import { peerOf } from './ids.ts';
@@ -7,6 +8,18 @@ import type { MessageRow, MessageService } from './messages.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView, readerReceipt } from './receipt-view.ts';
 
 export const MAX_RECEIPT_BATCH = 30;
+
+type Counters = { id: number; senderId: string; readCount: number; audienceCount: number; lastReadRank: number };
+/** Raw rows: integers may come back as bigint. */
+type CounterRow = { [K in keyof Counters]: Counters[K] | bigint };
+
+const toCounters = (r: CounterRow): Counters => ({
+  id: Number(r.id),
+  senderId: String(r.senderId),
+  readCount: Number(r.readCount),
+  audienceCount: Number(r.audienceCount),
+  lastReadRank: Number(r.lastReadRank),
+});
 
 export class ReceiptService {
   constructor(
@@ -26,9 +39,8 @@ export class ReceiptService {
 
     const outcome = await inTransaction(db, async (tx) => {
       // The membership row is held until commit, so a concurrent leave cannot strand a receipt.
-      if (!(await lockParticipant(tx, provider, conversationId, readerID))) {
-        throw forbidden(`you are not a member of the conversation of message ${rows[0].id}`);
-      }
+      const reader = await lockReader(tx, provider, conversationId, readerID);
+      if (!reader) throw forbidden(`you are not a member of the conversation of message ${rows[0].id}`);
       // Checked only now, so a non-member learns nothing about the messages' content or settings.
       for (const m of rows) {
         if (m.senderId === readerID) throw badInput('msgIDs', `message ${m.id} is your own`);
@@ -38,27 +50,28 @@ export class ReceiptService {
           throw badInput('msgIDs', `message ${m.id} is in a ${group.type} group, which has read receipts off`);
         }
       }
-      const reader = await tx.participant.findUniqueOrThrow({
-        where: { conversationId_userId: { conversationId, userId: readerID } },
-        select: { joinSeq: true, user: { select: { readReceiptsEnabled: true } } },
-      });
       // Members who joined after a message was sent may read it, but are not its audience.
       const counted = rows.filter((m) => m.seq > reader.joinSeq).map((m) => m.id);
-      if (!reader.user.readReceiptsEnabled || counted.length === 0)
-        return { readAt: new Map<number, Date>(), updated: [] };
+      if (!reader.readReceiptsEnabled || counted.length === 0) return { readAt: new Map<number, Date>(), updated: [] };
       await lockMessages(tx, provider, counted);
-      const earlier = await tx.receipt.findMany({
-        where: { userId: readerID, messageId: { in: counted } },
-        select: { messageId: true, readAt: true },
-      });
-      const readAt = new Map(earlier.map((r) => [r.messageId, r.readAt]));
-      const fresh = counted.filter((id) => !readAt.has(id));
-      if (fresh.length === 0) return { readAt, updated: [] };
-      const updated = await tx.message.updateManyAndReturn({
-        where: { id: { in: fresh } },
-        data: { readCount: { increment: 1 }, lastReadRank: { increment: 1 } },
-        select: { id: true, senderId: true, readCount: true, audienceCount: true, lastReadRank: true },
-      });
+      // One statement for every message this reader has not read yet: the counters and the next rank.
+      const updated = (
+        await tx.$queryRaw<CounterRow[]>(Prisma.sql`
+          UPDATE "Message" SET "readCount" = "readCount" + 1, "lastReadRank" = "lastReadRank" + 1
+          WHERE "id" IN (${Prisma.join(counted)}) AND NOT EXISTS (
+            SELECT 1 FROM "Receipt" r WHERE r."messageId" = "Message"."id" AND r."userId" = ${readerID})
+          RETURNING "id", "senderId", "readCount", "audienceCount", "lastReadRank"`)
+      ).map(toCounters);
+      const readAt = new Map<number, Date>();
+      if (updated.length < counted.length) {
+        // Read before: those keep the time of the first read.
+        const earlier = await tx.receipt.findMany({
+          where: { userId: readerID, messageId: { in: counted } },
+          select: { messageId: true, readAt: true },
+        });
+        for (const r of earlier) readAt.set(r.messageId, r.readAt);
+      }
+      if (updated.length === 0) return { readAt, updated: [] };
       await tx.receipt.createMany({
         data: updated.map((m) => ({ messageId: m.id, userId: readerID, rank: m.lastReadRank, readAt: now })),
       });
@@ -94,24 +107,14 @@ export class ReceiptService {
     for (const m of mine) if (m.conversation.groupId) result.set(m.id, groupReceipt(m, m.conversation.groupId));
     if (c2c.length === 0) return result;
 
-    // One-to-one: a per-message receipt, or the peer's "read up to seq N" from markConversationRead.
-    const keys = [...new Set(c2c.map((m) => m.conversationId))];
-    const [receipts, peers] = await Promise.all([
-      this.deps.db.receipt.findMany({
-        where: { messageId: { in: c2c.map((m) => m.id) } },
-        select: { messageId: true, readAt: true },
-      }),
-      this.deps.db.participant.findMany({
-        where: { conversationId: { in: keys }, userId: { not: viewerID } },
-        select: { conversationId: true, receiptSeq: true, receiptAt: true },
-      }),
-    ]);
+    // One-to-one: the receiver's receipt row (from markRead, or from markConversationRead).
+    const receipts = await this.deps.db.receipt.findMany({
+      where: { messageId: { in: c2c.map((m) => m.id) } },
+      select: { messageId: true, readAt: true },
+    });
     const readAt = new Map(receipts.map((r) => [r.messageId, r.readAt]));
-    const peerByKey = new Map(peers.map((p) => [p.conversationId, p]));
     for (const m of c2c) {
-      const peer = peerByKey.get(m.conversationId);
-      const coveredByChatRead = peer && peer.receiptSeq >= m.seq ? peer.receiptAt : null;
-      result.set(m.id, c2cReceipt(m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? coveredByChatRead));
+      result.set(m.id, c2cReceipt(m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? null));
     }
     return result;
   }
