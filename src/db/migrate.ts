@@ -16,7 +16,7 @@ export const MIGRATIONS_DIR: Record<Provider, string> = {
 };
 
 /** Arbitrary constant: every instance takes the same PostgreSQL advisory lock while migrating. */
-const MIGRATION_LOCK_KEY = 724_211_001;
+export const MIGRATION_LOCK_KEY = 724_211_001;
 
 type Migration = { name: string; sql: string; checksum: string };
 

@@ -34,6 +34,13 @@ export async function lockMessages(tx: Tx, provider: Provider, ids: number[]): P
   await tx.$queryRaw`SELECT "id" FROM "Message" WHERE "id" IN (${Prisma.join(ids)}) ORDER BY "id" FOR UPDATE`;
 }
 
+/** Like lockMessages, for every message of a conversation after `afterSeq` (a leave's scope). */
+export async function lockMessagesAfter(tx: Tx, provider: Provider, conversationId: string, afterSeq: number) {
+  if (provider !== 'postgresql') return;
+  await tx.$queryRaw`SELECT "id" FROM "Message" WHERE "conversationId" = ${conversationId} AND "seq" > ${afterSeq}
+    ORDER BY "id" FOR UPDATE`;
+}
+
 /** Holds a participant row against a concurrent leave until commit; false when it is gone. */
 export async function lockParticipant(
   tx: Tx,
@@ -47,6 +54,24 @@ export async function lockParticipant(
   const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Participant"
     WHERE "conversationId" = ${conversationId} AND "userId" = ${userId} FOR SHARE`;
   return rows.length > 0;
+}
+
+/**
+ * A reader's membership and privacy switch in one statement; null when they are not a member.
+ * On PostgreSQL the membership row is held (FOR SHARE) until commit, like lockParticipant.
+ */
+export async function lockReader(
+  tx: Tx,
+  provider: Provider,
+  conversationId: string,
+  userId: string,
+): Promise<{ joinSeq: number; readReceiptsEnabled: boolean } | null> {
+  const rows = await tx.$queryRaw<{ joinSeq: number | bigint; readReceiptsEnabled: boolean | number }[]>`
+    SELECT p."joinSeq", u."readReceiptsEnabled" FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
+    WHERE p."conversationId" = ${conversationId} AND p."userId" = ${userId}
+    ${provider === 'postgresql' ? Prisma.sql`FOR SHARE OF p` : Prisma.empty}`;
+  if (rows.length === 0) return null;
+  return { joinSeq: Number(rows[0].joinSeq), readReceiptsEnabled: Boolean(rows[0].readReceiptsEnabled) };
 }
 
 /** Serializes with sends (which update the conversation row) and returns the current lastSeq. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GroupType } from '../config.ts';
-import { inTransaction, type Tx } from '../db/transaction.ts';
+import { inTransaction, lockMessagesAfter, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
@@ -88,6 +88,8 @@ export class GroupService {
   private async dropFromAudience(tx: Tx, key: string, userID: string, joinSeq: number) {
     // Delete the membership first: on PostgreSQL this waits for any markRead that holds it.
     await tx.participant.delete({ where: { conversationId_userId: { conversationId: key, userId: userID } } });
+    // Then the messages, in id order like markRead, whatever plan the UPDATE below gets.
+    await lockMessagesAfter(tx, this.deps.provider, key, joinSeq);
     await tx.$executeRaw(Prisma.sql`
       UPDATE "Message" SET
         "audienceCount" = "audienceCount" - 1,
