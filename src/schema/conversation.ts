@@ -1,6 +1,7 @@
 import type { ConversationView } from '../resolvers/conversations.ts';
 import { badInput } from '../resolvers/errors.ts';
 import { builder } from './builder.ts';
+import { connectionResult } from './connection.ts';
 import { GroupRef } from './group.ts';
 import { conversationIdSchema, cursorSchema, pageSizeSchema } from './inputs.ts';
 import { UserRef } from './user.ts';
@@ -68,15 +69,7 @@ builder.queryFields((t) => ({
         after ? decode(after) : undefined,
       );
       const edges = views.map((node) => ({ cursor: encode(node), node }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage,
-          hasPreviousPage: Boolean(after),
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+      return connectionResult(edges, hasNextPage, Boolean(after));
     },
   }),
 }));

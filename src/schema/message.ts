@@ -2,6 +2,7 @@ import { badInput } from '../resolvers/errors.ts';
 import { conversationIDFor } from '../resolvers/ids.ts';
 import type { MessageRow } from '../resolvers/messages.ts';
 import { builder } from './builder.ts';
+import { connectionResult } from './connection.ts';
 import { conversationIdSchema, cursorSchema, pageSizeSchema, textSchema } from './inputs.ts';
 import { MessageReceiptRef } from './receipt-type.ts';
 
@@ -58,15 +59,7 @@ builder.queryFields((t) => ({
       }
       const page = await ctx.services.messages.history(ctx.viewer!.userID, conversationID, first ?? 20, beforeSeq);
       const edges = page.rows.map((node) => ({ cursor: String(node.seq), node }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: beforeSeq !== undefined,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+      return connectionResult(edges, page.hasNextPage, beforeSeq !== undefined);
     },
   }),
 }));

@@ -2,6 +2,7 @@ import { filter, pipe } from 'graphql-yoga';
 import { MAX_READ_MEMBERS_PAGE, type ReadMemberEdge } from '../resolvers/read-members.ts';
 import type { ReceiptView } from '../resolvers/receipt-view.ts';
 import { builder } from './builder.ts';
+import { connectionResult } from './connection.ts';
 import {
   conversationIdSchema,
   cursorSchema,
@@ -67,15 +68,7 @@ builder.queryFields((t) => ({
         args.after ?? undefined,
       );
       const edges = page.edges.map((edge) => ({ ...edge, node: edge.user }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: Boolean(args.after),
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+      return connectionResult(edges, page.hasNextPage, Boolean(args.after));
     },
   }),
 }));

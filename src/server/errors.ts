@@ -3,8 +3,17 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 
-const DATABASE_DOWN =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|connection (is )?(closed|refused)|terminating connection|does not allow connections|the database system is (starting up|shutting down)|Can't reach database|P1001|P1017|SQLITE_BUSY|database is locked|timed out fetching a new connection|P2024/i;
+// Connection failures by message (drivers) and by SQLSTATE: class 08 (connection exception),
+// 57P01-57P03 (shutdown, crash, cannot connect now), 55000 when a database refuses connections.
+const DATABASE_DOWN = new RegExp(
+  [
+    'ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|connection (is )?(closed|refused)|terminating connection',
+    "not (currently )?accepting connections|does not allow connections|is not queryable|Can't reach database",
+    'the database system is (starting up|shutting down)|timed out fetching a new connection',
+    'SQLITE_BUSY|database is locked|P1001|P1017|P2024|Code: `(08\\w{3}|57P0[123])`',
+  ].join('|'),
+  'i',
+);
 
 function describe(error: unknown): string {
   const parts: string[] = [];

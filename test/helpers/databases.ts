@@ -9,7 +9,8 @@ import { inject } from 'vitest';
 
 export const testProvider = (process.env.TEST_PROVIDER ?? 'sqlite') as 'sqlite' | 'postgresql';
 
-async function adminQuery(sql: string) {
+/** Runs one statement on the test server's admin database. */
+export async function adminQuery(sql: string) {
   const client = new pg.Client({ connectionString: inject('postgresUrl') });
   await client.connect();
   try {

@@ -8,20 +8,12 @@ import { type Client, createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.ts';
+import { freePort } from '../setup/servers.ts';
 import { TEST_SECRET } from './app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+export { freePort };
 
 export type ServerProcess = Awaited<ReturnType<typeof spawnServer>>;
 

@@ -1,9 +1,9 @@
 // Faults in the middle of load: the database refuses connections for a few seconds, and Redis
 // restarts under live subscribers. The server must fail clearly, recover alone, and leave no
 // half-written change.
-import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { settle, startTestApp, subscribe } from '../helpers/app.ts';
+import { adminQuery } from '../helpers/databases.ts';
 import { auditDatabase, runLoad, setupLoadGroup } from '../helpers/load.ts';
 import { CREATE_GROUP, MARK_READ, RECEIPT_UPDATED, SEND } from '../helpers/operations.ts';
 import { startRedis } from '../setup/servers.ts';
@@ -13,16 +13,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: inject('postgresUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('database outage during load', () => {
   it('fails with SERVICE_UNAVAILABLE, recovers by itself, and writes nothing by halves', async () => {
@@ -34,10 +24,10 @@ describe('database outage during load', () => {
 
     const load = runLoad(url, t, 'outage', members, { users: 20, workers: 12, seconds: 12, maxRequests: 20_000 });
     await settle(3_000);
-    await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
-    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}'`);
+    await adminQuery(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
+    await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}'`);
     await settle(3_000);
-    await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
+    await adminQuery(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
     const outcome = await load;
 
     console.log('outage figures', {
