@@ -33,7 +33,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: [...core, 'test/security/*.test.ts'], env: { TEST_PROVIDER: 'sqlite' } },
+        test: {
+          name: 'sqlite',
+          include: [...core, 'test/security/*.test.ts', 'test/browser/*.test.ts'],
+          env: { TEST_PROVIDER: 'sqlite' },
+        },
       },
       ...(haveServers
         ? [

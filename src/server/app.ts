@@ -12,8 +12,9 @@ import type { Context } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { createContextFactory } from './context.ts';
 import { maskError } from './errors.ts';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
+import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQL } from './graphiql.ts';
 import { securityPlugins } from './security.ts';
+import { withWebRoutes } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 
 export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; migrate?: boolean };
@@ -33,6 +34,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
     graphiql: config.explorer
       ? { title: 'Read receipts', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
       : false,
+    renderGraphiQL,
     // Unexpected errors reach clients as "Unexpected error." with no stack or SQL, even outside production.
     maskedErrors: { isDev: false, maskError },
     maxRequestBodySize: config.maxRequestBytes,
@@ -60,7 +62,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
     pubsub,
     /** Listens on `port` (default: config.port; 0 picks a free one) and returns the URL of /graphql. */
     async start(port = config.port): Promise<string> {
-      httpServer = createServer(yoga);
+      // The demo page and dev token endpoint first (see static.ts), then Yoga.
+      httpServer = createServer(withWebRoutes(config, yoga));
       ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
       await new Promise<void>((resolve) => httpServer!.listen(port, resolve));
       const address = httpServer.address() as AddressInfo;

@@ -1,5 +1,16 @@
 // What GraphiQL opens with: one example per capability. Set the Authorization header first
 // (npm run token -- alice).
+import type { GraphiQLOptions } from 'graphql-yoga';
+
+/**
+ * GraphiQL with its scripts, styles and editor workers inlined, so it works with no internet
+ * (Yoga's default page loads them from a CDN). Loaded on first use: the module is large.
+ */
+export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
+  const { renderGraphiQL: render } = await import('@graphql-yoga/render-graphiql');
+  return render(options);
+}
+
 export const GRAPHIQL_DEFAULT_QUERY = `# Read receipts API. First add a header (bottom panel):
 #   { "Authorization": "Bearer <token from: npm run token -- alice>" }
 # Then run any operation below (pick it with the ▶ button).

@@ -1,7 +1,7 @@
 // graphql-ws on the same port and path as HTTP, executed through Yoga's envelop so plugins,
 // context and validation are the same for both transports.
 import type { Server } from 'node:http';
-import type { execute, subscribe } from 'graphql';
+import { type execute, GraphQLError, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -31,12 +31,26 @@ export function attachWebSocket(
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        let connectionParams: Record<string, unknown> = ctx.connectionParams ?? {};
+        // GraphiQL sends its Headers panel with each operation (extensions.headers), not in
+        // connection_init: on a socket opened without a token, an operation may bring its own.
+        const operationToken = headerIn(payload.extensions?.headers, 'authorization');
+        if (connectionParams.authorization === undefined && operationToken !== undefined) {
+          try {
+            const identity = await checkAuthorization(operationToken);
+            if (identity?.expiresAt) closeAtExpiry(ctx.extra.socket, identity.expiresAt);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
+          connectionParams = { ...connectionParams, authorization: operationToken };
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
-          connectionParams: ctx.connectionParams ?? {},
+          connectionParams,
         });
         const args = {
           schema,
@@ -64,8 +78,20 @@ export function attachWebSocket(
 /** setTimeout fires at once for delays past 2^31-1 ms (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A socket lives no longer than its token: at expiry it closes, and its subscriptions end. */
+/** A header of a plain object, whatever the case of its name. */
+function headerIn(headers: unknown, name: string): unknown {
+  if (!headers || typeof headers !== 'object') return undefined;
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** The earliest expiry a socket's close is armed for. */
+const closesAt = new WeakMap<WebSocket, number>();
+
+/** A socket lives no longer than its token(s): at expiry it closes, and its subscriptions end. */
 function closeAtExpiry(socket: WebSocket, expiresAtSeconds: number) {
+  const armed = closesAt.get(socket);
+  if (armed !== undefined && armed <= expiresAtSeconds) return;
+  closesAt.set(socket, expiresAtSeconds);
   let timer: NodeJS.Timeout;
   const arm = () => {
     const left = expiresAtSeconds * 1000 - Date.now();

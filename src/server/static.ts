@@ -1,0 +1,133 @@
+// The demo page (web/) on `/` and `/assets/*`, bundled in memory by esbuild on first request
+// (again when web/ changes, outside production). Only paths of the built bundle are served: a
+// URL never becomes a file path. Outside production, `GET /dev/token?userID=alice` hands out a
+// bearer token for the page's user picker (like `npm run token`). Everything else goes to Yoga.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import type { RequestListener, ServerResponse } from 'node:http';
+import { basename, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signToken } from '../auth/jwt.ts';
+import type { AppConfig } from '../config.ts';
+import { USER_ID_PATTERN } from '../resolvers/ids.ts';
+
+export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+type Asset = { type: string; body: Uint8Array };
+type Site = ReadonlyMap<string, Asset>;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+const PAGE_CSP = [
+  "default-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Builds the page: web/index.html as is, web/main.ts and web/style.css bundled into /assets/. */
+export async function buildSite(production: boolean): Promise<Site> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    absWorkingDir: WEB_DIR,
+    entryPoints: ['main.ts', 'style.css'],
+    outdir: 'assets',
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    logLevel: 'silent',
+  });
+  const site = new Map<string, Asset>();
+  site.set('/', { type: CONTENT_TYPES['.html'], body: await readFile(join(WEB_DIR, 'index.html')) });
+  for (const file of result.outputFiles) {
+    const type = CONTENT_TYPES[extname(file.path)];
+    if (type) site.set(`/assets/${basename(file.path)}`, { type, body: file.contents });
+  }
+  return site;
+}
+
+let cached: { key: string; site: Promise<Site> } | undefined;
+
+/** The built page, shared by every app in the process; rebuilt when web/ changes (not in production). */
+function currentSite(production: boolean): Promise<Site> {
+  return sourceStamp(production).then((key) => {
+    if (cached?.key !== key) {
+      const site = buildSite(production);
+      cached = { key, site };
+      // A failed build is retried on the next request.
+      site.catch(() => {
+        if (cached?.site === site) cached = undefined;
+      });
+    }
+    return cached.site;
+  });
+}
+
+async function sourceStamp(production: boolean): Promise<string> {
+  if (production) return 'production';
+  const names = await readdir(WEB_DIR, { recursive: true });
+  const times = await Promise.all(names.map(async (name) => (await stat(join(WEB_DIR, name))).mtimeMs));
+  return `dev:${names.length}:${Math.max(0, ...times)}`;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, head = false) {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': type.startsWith('application/json') ? 'no-store' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+    ...(type.startsWith('text/html') ? { 'content-security-policy': PAGE_CSP } : {}),
+  });
+  res.end(head ? undefined : body);
+}
+
+async function serveAsset(config: AppConfig, path: string, res: ServerResponse, head: boolean) {
+  let site: Site;
+  try {
+    site = await currentSite(config.production);
+  } catch (error) {
+    console.error('[web] building the demo page failed:', error);
+    return send(res, 500, 'text/plain; charset=utf-8', 'The demo page could not be built.\n', head);
+  }
+  const asset = site.get(path === '/index.html' ? '/' : path);
+  if (!asset) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n', head);
+  send(res, 200, asset.type, asset.body, head);
+}
+
+async function devToken(config: AppConfig, userID: string | null, res: ServerResponse) {
+  if (!userID || !USER_ID_PATTERN.test(userID)) {
+    return send(res, 400, 'application/json', JSON.stringify({ error: 'userID must match [A-Za-z0-9_.@-]{1,64}' }));
+  }
+  const token = await signToken(config.authSecret, userID, '12h');
+  send(res, 200, 'application/json', JSON.stringify({ userID, token }));
+}
+
+/**
+ * Wraps the Yoga listener: the page when `config.explorer` is on (as GraphiQL: outside
+ * production by default), the token endpoint only outside production.
+ */
+export function withWebRoutes(config: AppConfig, next: RequestListener): RequestListener {
+  return (req, res) => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) return next(req, res);
+    // Parsed against a fixed origin so that a URL like `//host/x` stays a path.
+    const url = URL.parse(`http://localhost${req.url ?? '/'}`);
+    if (!url) return next(req, res);
+    if (url.pathname === '/dev/token' && !config.production && !head) {
+      return void devToken(config, url.searchParams.get('userID'), res);
+    }
+    const page = url.pathname === '/' || url.pathname === '/index.html' || url.pathname.startsWith('/assets/');
+    if (page && config.explorer) return void serveAsset(config, url.pathname, res, head);
+    next(req, res);
+  };
+}

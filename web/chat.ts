@@ -1,0 +1,193 @@
+// One open chat: its messages (oldest at the top), the sender's receipt figures, read receipts
+// for incoming messages, and the composer. Receipt figures change only through applyReceipt
+// (the live subscription) or a full reload; polling only adds new messages.
+import type { Api } from './api.ts';
+import { announce, h, timeOf } from './dom.ts';
+import {
+  MarkConversationReadDocument,
+  MarkReadDocument,
+  type MessageFieldsFragment,
+  MessagesDocument,
+  type ReceiptFieldsFragment,
+  SendMessageDocument,
+} from './gql/graphql.ts';
+
+export type Message = MessageFieldsFragment;
+type Row = { msg: Message; el: HTMLLIElement; receiptEl: HTMLDivElement };
+
+export type ChatOptions = {
+  list: HTMLOListElement;
+  /** Whether to send read receipts for what the page shows. */
+  autoRead: () => boolean;
+  openReaders: (msg: Message) => void;
+  onError: (error: unknown) => void;
+};
+
+export class ChatView {
+  conversationID: string | null = null;
+  /** False in a group whose type has no read receipts (app config). */
+  private receipts = true;
+  private rows = new Map<string, Row>();
+  /** Incoming messages this page has sent a read receipt for. */
+  private marked = new Set<string>();
+  /** Loads run one at a time; a poll is skipped while one is queued or running. */
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+
+  constructor(
+    private readonly api: Api,
+    private readonly options: ChatOptions,
+  ) {}
+
+  get isGroup() {
+    return this.conversationID?.startsWith('GROUP') ?? false;
+  }
+
+  async open(conversationID: string, receipts: boolean) {
+    this.conversationID = conversationID;
+    this.receipts = receipts;
+    this.rows.clear();
+    this.options.list.replaceChildren();
+    await this.refresh(true);
+  }
+
+  /** Loads the newest messages: new ones are appended; `full` also takes their receipt figures. */
+  refresh(full = false): Promise<void> {
+    if (!full && this.queued > 0) return this.queue;
+    this.queued++;
+    const run = this.queue.then(() => this.load(full));
+    this.queue = run
+      .catch(() => {})
+      .finally(() => {
+        this.queued--;
+      });
+    return run;
+  }
+
+  private async load(full: boolean) {
+    const conversationID = this.conversationID;
+    if (!conversationID) return;
+    const data = await this.api.request(MessagesDocument, { conversationID, first: 30 });
+    if (conversationID !== this.conversationID) return;
+    const newest = data.messages.edges.map((e) => e.node);
+    let added = false;
+    for (const msg of newest.reverse()) {
+      const row = this.rows.get(msg.msgID);
+      if (!row) {
+        this.add(msg);
+        added = true;
+      } else if (full) {
+        row.msg = msg;
+        this.renderReceipt(row);
+      }
+    }
+    if (added || full) await this.readShown();
+  }
+
+  private add(msg: Message) {
+    const receiptEl = h('div', { class: 'receipt' });
+    const el = h(
+      'li',
+      { class: msg.isSelf ? 'msg self' : 'msg', 'data-msg-id': msg.msgID },
+      h('div', { class: 'meta' }, h('span', { class: 'sender' }, msg.sender.userID), ' ', timeTag(msg.createdAt)),
+      h('p', { class: 'text' }, msg.text),
+      receiptEl,
+    );
+    const row = { msg, el, receiptEl };
+    this.rows.set(msg.msgID, row);
+    this.renderReceipt(row);
+    this.options.list.append(el);
+    el.scrollIntoView({ block: 'nearest' });
+  }
+
+  private renderReceipt(row: Row) {
+    const { msg } = row;
+    const r = msg.receipt;
+    let content: Node | null = null;
+    if (msg.isSelf && r && this.isGroup) {
+      const audience = r.readCount + r.unreadCount;
+      content = h(
+        'button',
+        { type: 'button', class: 'read-by', 'aria-haspopup': 'dialog', 'data-read': r.unreadCount === 0 },
+        `Read by ${r.readCount} / ${audience}`,
+      );
+      content.addEventListener('click', () => this.options.openReaders(msg));
+    } else if (msg.isSelf && r) {
+      const label = r.isPeerRead ? `Read${r.timestamp ? ` at ${timeOf(r.timestamp)}` : ''}` : 'Sent, not read yet';
+      content = h(
+        'span',
+        { class: 'tick', 'data-read': r.isPeerRead, title: label },
+        h('span', { 'aria-hidden': 'true' }, r.isPeerRead ? '✓✓' : '✓'),
+        h('span', { class: 'visually-hidden' }, label),
+      );
+    } else if (!msg.isSelf && msg.needReadReceipt && this.receipts) {
+      if (this.marked.has(msg.msgID)) content = h('span', { class: 'receipt-sent' }, 'Read receipt sent');
+      else {
+        content = h('button', { type: 'button', class: 'mark-read' }, 'Mark read');
+        content.addEventListener('click', () => this.markRead([msg.msgID]).catch(this.options.onError));
+      }
+    }
+    row.receiptEl.replaceChildren(...(content ? [content] : []));
+  }
+
+  /** Live figures for one of the caller's messages, or (msgID null) "the peer read the whole chat". */
+  applyReceipt(receipt: ReceiptFieldsFragment) {
+    if (receipt.conversationID !== this.conversationID) return;
+    for (const row of this.rows.values()) {
+      const { msg } = row;
+      if (!msg.isSelf || !msg.receipt) continue;
+      if (receipt.msgID === null) {
+        const at = receipt.timestamp ? Date.parse(receipt.timestamp) : 0;
+        const coversIt = !msg.receipt.isPeerRead && Date.parse(msg.createdAt) <= at;
+        if (!coversIt) continue;
+        msg.receipt = { ...msg.receipt, isPeerRead: true, timestamp: receipt.timestamp, readCount: 1, unreadCount: 0 };
+      } else if (receipt.msgID === msg.msgID) {
+        msg.receipt = { ...receipt };
+      } else continue;
+      this.renderReceipt(row);
+      announce(
+        this.isGroup
+          ? `“${msg.text}” read by ${msg.receipt.readCount} of ${msg.receipt.readCount + msg.receipt.unreadCount}`
+          : `“${msg.text}” was read`,
+      );
+    }
+  }
+
+  /** Sends read receipts (at most 30 per call) and clears the chat's unread count. */
+  async markRead(msgIDs: string[]) {
+    for (let i = 0; i < msgIDs.length; i += 30) {
+      const batch = msgIDs.slice(i, i + 30);
+      await this.api.request(MarkReadDocument, { msgIDs: batch });
+      for (const id of batch) {
+        this.marked.add(id);
+        const row = this.rows.get(id);
+        if (row) this.renderReceipt(row);
+      }
+    }
+  }
+
+  async markChatRead() {
+    const conversationID = this.conversationID;
+    if (!conversationID) return;
+    const pending = [...this.rows.values()]
+      .filter(({ msg }) => !msg.isSelf && msg.needReadReceipt && !this.marked.has(msg.msgID))
+      .map(({ msg }) => msg.msgID);
+    if (this.receipts) await this.markRead(pending);
+    await this.api.request(MarkConversationReadDocument, { conversationID });
+  }
+
+  private async readShown() {
+    if (this.options.autoRead() && document.visibilityState === 'visible') await this.markChatRead();
+  }
+
+  async send(text: string, needReadReceipt: boolean) {
+    const conversationID = this.conversationID;
+    if (!conversationID) return;
+    const data = await this.api.request(SendMessageDocument, { conversationID, text, needReadReceipt });
+    if (conversationID === this.conversationID && !this.rows.has(data.sendMessage.msgID)) this.add(data.sendMessage);
+  }
+}
+
+function timeTag(iso: string) {
+  return h('time', { datetime: iso }, timeOf(iso));
+}

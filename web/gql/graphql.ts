@@ -1,0 +1,270 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ReadMembersFilter =
+  | 'READ'
+  | 'UNREAD';
+
+export type ConversationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type ConversationsQuery = { conversations: { edges: Array<{ node: { conversationID: string, unreadCount: number, type: string, group: { groupID: string, name: string, memberCount: number, readReceiptsEnabled: boolean } | null, peer: { userID: string } | null } }> } };
+
+export type MarkConversationReadMutationVariables = Exact<{
+  conversationID: string;
+}>;
+
+
+export type MarkConversationReadMutation = { markConversationRead: { conversationID: string, unreadCount: number } };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { userID: string, readReceiptsEnabled: boolean } };
+
+export type ReceiptFieldsFragment = { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number };
+
+export type MessageFieldsFragment = { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } | null };
+
+export type MessagesQueryVariables = Exact<{
+  conversationID: string;
+  first?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type MessagesQuery = { messages: { edges: Array<{ node: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SendMessageMutationVariables = Exact<{
+  conversationID: string;
+  text: string;
+  needReadReceipt?: boolean | null | undefined;
+}>;
+
+
+export type SendMessageMutation = { sendMessage: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } | null } };
+
+export type MarkReadMutationVariables = Exact<{
+  msgIDs: Array<string | number> | string | number;
+}>;
+
+
+export type MarkReadMutation = { markRead: Array<{ msgID: string | null }> };
+
+export type ReadMembersQueryVariables = Exact<{
+  msgID: string | number;
+  filter: ReadMembersFilter;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReadMembersQuery = { readMembers: { edges: Array<{ cursor: string, readAt: string | null, node: { userID: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ReceiptUpdatedSubscriptionVariables = Exact<{
+  conversationID?: string | null | undefined;
+}>;
+
+
+export type ReceiptUpdatedSubscription = { receiptUpdated: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ReceiptFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReceiptFields on MessageReceipt {
+  msgID
+  conversationID
+  isPeerRead
+  timestamp
+  readCount
+  unreadCount
+}
+    `, {"fragmentName":"ReceiptFields"}) as unknown as TypedDocumentString<ReceiptFieldsFragment, unknown>;
+export const MessageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MessageFields on Message {
+  msgID
+  conversationID
+  text
+  isSelf
+  needReadReceipt
+  createdAt
+  sender {
+    userID
+  }
+  receipt {
+    ...ReceiptFields
+  }
+}
+    fragment ReceiptFields on MessageReceipt {
+  msgID
+  conversationID
+  isPeerRead
+  timestamp
+  readCount
+  unreadCount
+}`, {"fragmentName":"MessageFields"}) as unknown as TypedDocumentString<MessageFieldsFragment, unknown>;
+export const ConversationsDocument = new TypedDocumentString(`
+    query Conversations($first: Int = 20) {
+  conversations(first: $first) {
+    edges {
+      node {
+        conversationID
+        unreadCount
+        type
+        group {
+          groupID
+          name
+          memberCount
+          readReceiptsEnabled
+        }
+        peer {
+          userID
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConversationsQuery, ConversationsQueryVariables>;
+export const MarkConversationReadDocument = new TypedDocumentString(`
+    mutation MarkConversationRead($conversationID: String!) {
+  markConversationRead(conversationID: $conversationID) {
+    conversationID
+    unreadCount
+  }
+}
+    `) as unknown as TypedDocumentString<MarkConversationReadMutation, MarkConversationReadMutationVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    userID
+    readReceiptsEnabled
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const MessagesDocument = new TypedDocumentString(`
+    query Messages($conversationID: String!, $first: Int = 30, $before: String) {
+  messages(conversationID: $conversationID, first: $first, before: $before) {
+    edges {
+      node {
+        ...MessageFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ReceiptFields on MessageReceipt {
+  msgID
+  conversationID
+  isPeerRead
+  timestamp
+  readCount
+  unreadCount
+}
+fragment MessageFields on Message {
+  msgID
+  conversationID
+  text
+  isSelf
+  needReadReceipt
+  createdAt
+  sender {
+    userID
+  }
+  receipt {
+    ...ReceiptFields
+  }
+}`) as unknown as TypedDocumentString<MessagesQuery, MessagesQueryVariables>;
+export const SendMessageDocument = new TypedDocumentString(`
+    mutation SendMessage($conversationID: String!, $text: String!, $needReadReceipt: Boolean) {
+  sendMessage(
+    conversationID: $conversationID
+    text: $text
+    needReadReceipt: $needReadReceipt
+  ) {
+    ...MessageFields
+  }
+}
+    fragment ReceiptFields on MessageReceipt {
+  msgID
+  conversationID
+  isPeerRead
+  timestamp
+  readCount
+  unreadCount
+}
+fragment MessageFields on Message {
+  msgID
+  conversationID
+  text
+  isSelf
+  needReadReceipt
+  createdAt
+  sender {
+    userID
+  }
+  receipt {
+    ...ReceiptFields
+  }
+}`) as unknown as TypedDocumentString<SendMessageMutation, SendMessageMutationVariables>;
+export const MarkReadDocument = new TypedDocumentString(`
+    mutation MarkRead($msgIDs: [ID!]!) {
+  markRead(msgIDs: $msgIDs) {
+    msgID
+  }
+}
+    `) as unknown as TypedDocumentString<MarkReadMutation, MarkReadMutationVariables>;
+export const ReadMembersDocument = new TypedDocumentString(`
+    query ReadMembers($msgID: ID!, $filter: ReadMembersFilter!, $first: Int = 20, $after: String) {
+  readMembers(msgID: $msgID, filter: $filter, first: $first, after: $after) {
+    edges {
+      cursor
+      readAt
+      node {
+        userID
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReadMembersQuery, ReadMembersQueryVariables>;
+export const ReceiptUpdatedDocument = new TypedDocumentString(`
+    subscription ReceiptUpdated($conversationID: String) {
+  receiptUpdated(conversationID: $conversationID) {
+    ...ReceiptFields
+  }
+}
+    fragment ReceiptFields on MessageReceipt {
+  msgID
+  conversationID
+  isPeerRead
+  timestamp
+  readCount
+  unreadCount
+}`) as unknown as TypedDocumentString<ReceiptUpdatedSubscription, ReceiptUpdatedSubscriptionVariables>;
