@@ -1,10 +1,10 @@
 // One PrismaClient per server, on the driver adapter that DATABASE_URL names.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
+import { serializedSqliteAdapter } from './sqlite-adapter.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
 export type Db = PrismaClient;
@@ -32,7 +32,7 @@ export function createDb(databaseUrl: string, onQuery?: QueryListener): Db {
   const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
   const db =
     providerOf(databaseUrl) === 'sqlite'
-      ? new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) }), log })
+      ? new PrismaClient({ adapter: serializedSqliteAdapter(sqlitePath(databaseUrl)), log })
       : (new PostgresPrismaClient({
           adapter: new PrismaPg({ connectionString: databaseUrl, max: 20 }),
           log,

@@ -1,0 +1,44 @@
+// A failed transaction must take only its own writes with it, and nobody may read its
+// uncommitted rows — also on embedded SQLite, where every request shares one connection.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.db.user.createMany({ data: [{ id: 'iso-a' }, { id: 'iso-b' }] });
+});
+afterAll(() => t.stop());
+
+describe('transaction isolation', () => {
+  it('keeps a concurrent plain write when another transaction rolls back, and hides uncommitted rows', async () => {
+    let inside!: () => void;
+    const transactionIsOpen = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    let release!: () => void;
+    const mayFinish = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const failing = t.db.$transaction(async (tx) => {
+      await tx.user.create({ data: { id: 'iso-uncommitted' } });
+      inside();
+      await mayFinish;
+      throw new Error('roll back');
+    });
+    await transactionIsOpen;
+
+    // Started while the transaction is open: they must neither join it nor see into it.
+    const plainWrite = t.db.user.update({ where: { id: 'iso-b' }, data: { readReceiptsEnabled: false } });
+    const plainRead = t.db.user.count({ where: { id: 'iso-uncommitted' } });
+    // Give them every chance to run inside the open transaction before it rolls back.
+    await Promise.race([Promise.all([plainWrite, plainRead]), new Promise((resolve) => setTimeout(resolve, 300))]);
+    release();
+
+    await expect(failing).rejects.toThrow('roll back');
+    await plainWrite;
+    expect(await plainRead).toBe(0);
+    expect(await t.db.user.count({ where: { id: 'iso-uncommitted' } })).toBe(0);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: 'iso-b' } })).readReceiptsEnabled).toBe(false);
+  });
+});
