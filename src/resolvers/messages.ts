@@ -1,4 +1,5 @@
 import { inTransaction } from '../db/transaction.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { forbidden, notFound } from './errors.ts';
@@ -29,6 +30,29 @@ export type MessageRow = {
   createdAt: Date;
   conversation: { groupId: string | null; group: { type: string } | null };
 };
+
+/** A loadBatch row as the drivers give it: SQLite has no boolean, and its DateTime may come back as text. */
+type RawMessageRow = Omit<MessageRow, 'needReadReceipt' | 'createdAt' | 'conversation'> & {
+  needReadReceipt: boolean | number;
+  createdAt: Date | string;
+  groupId: string | null;
+  groupType: string | null;
+};
+
+function toMessageRow(r: RawMessageRow): MessageRow {
+  return {
+    id: Number(r.id),
+    conversationId: r.conversationId,
+    seq: Number(r.seq),
+    senderId: r.senderId,
+    text: r.text,
+    needReadReceipt: Boolean(r.needReadReceipt),
+    audienceCount: Number(r.audienceCount),
+    readCount: Number(r.readCount),
+    createdAt: new Date(r.createdAt),
+    conversation: { groupId: r.groupId, group: r.groupType === null ? null : { type: r.groupType } },
+  };
+}
 
 export class MessageService {
   constructor(
@@ -93,10 +117,17 @@ export class MessageService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** Messages by id for receipt work: every id must exist, and all must share one conversation. */
+  /**
+   * Messages by id for receipt work: every id must exist. One statement (a join), whatever the
+   * count: markRead, messageReceipts and readMembers all start here.
+   */
   async loadBatch(ids: number[]): Promise<MessageRow[]> {
-    const rows = await this.deps.db.message.findMany({ where: { id: { in: ids } }, select: messageSelect });
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const raw = await this.deps.db.$queryRaw<RawMessageRow[]>(Prisma.sql`
+      SELECT m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt", m."audienceCount",
+        m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"
+      FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"
+      WHERE m."id" IN (${Prisma.join(ids)})`);
+    const byId = new Map(raw.map((r) => [Number(r.id), toMessageRow(r)]));
     return ids.map((id) => {
       const row = byId.get(id);
       if (!row) throw notFound(`message ${id} does not exist`);

@@ -59,14 +59,27 @@ export class ReadMemberService {
     return { edges: edges.slice(0, first), hasNextPage: edges.length > first };
   }
 
+  /** Receipts after a rank, in rank order, with their users: one statement on the (messageId, rank) index. */
   private async readPage(msgID: number, take: number, afterRank: number): Promise<ReadMemberEdge[]> {
-    const rows = await this.deps.db.receipt.findMany({
-      where: { messageId: msgID, rank: { gt: afterRank } },
-      orderBy: { rank: 'asc' },
-      take,
-      select: { rank: true, readAt: true, user: true },
-    });
-    return rows.map((r) => ({ cursor: encodeCursor({ m: msgID, f: 'R', k: r.rank }), user: r.user, readAt: r.readAt }));
+    const rows = await this.deps.db.$queryRaw<
+      {
+        rank: number | bigint;
+        readAt: Date | string;
+        id: string;
+        readReceiptsEnabled: boolean | number;
+        createdAt: Date | string;
+      }[]
+    >(Prisma.sql`
+      SELECT r."rank", r."readAt", u."id", u."readReceiptsEnabled", u."createdAt"
+      FROM "Receipt" r JOIN "User" u ON u."id" = r."userId"
+      WHERE r."messageId" = ${msgID} AND r."rank" > ${afterRank}
+      ORDER BY r."rank"
+      LIMIT ${take}`);
+    return rows.map((r) => ({
+      cursor: encodeCursor({ m: msgID, f: 'R', k: Number(r.rank) }),
+      user: { id: r.id, readReceiptsEnabled: Boolean(r.readReceiptsEnabled), createdAt: new Date(r.createdAt) },
+      readAt: new Date(r.readAt),
+    }));
   }
 
   /** Audience members (joined before the message, still in the group, not the sender) without a receipt. */
@@ -75,6 +88,8 @@ export class ReadMemberService {
     take: number,
     afterUserID: string,
   ): Promise<ReadMemberEdge[]> {
+    // u.id > after is redundant (u.id = p.userId) but bounds the User side too: without it
+    // PostgreSQL may merge-join from the first user, and a deep page costs O(its depth).
     const rows = await this.deps.db.$queryRaw<
       { id: string; readReceiptsEnabled: boolean | number; createdAt: Date | string }[]
     >(Prisma.sql`
@@ -84,6 +99,7 @@ export class ReadMemberService {
         AND p."joinSeq" < ${message.seq}
         AND p."userId" <> ${message.senderId}
         AND p."userId" > ${afterUserID}
+        AND u."id" > ${afterUserID}
         AND NOT EXISTS (SELECT 1 FROM "Receipt" r WHERE r."messageId" = ${message.id} AND r."userId" = p."userId")
       ORDER BY p."userId"
       LIMIT ${take}`);

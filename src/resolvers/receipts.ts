@@ -72,9 +72,11 @@ export class ReceiptService {
         for (const r of earlier) readAt.set(r.messageId, r.readAt);
       }
       if (updated.length === 0) return { readAt, updated: [] };
-      await tx.receipt.createMany({
-        data: updated.map((m) => ({ messageId: m.id, userId: readerID, rank: m.lastReadRank, readAt: now })),
-      });
+      await tx.$executeRaw(
+        Prisma.sql`INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt") VALUES ${Prisma.join(
+          updated.map((m) => Prisma.sql`(${m.id}, ${readerID}, ${m.lastReadRank}, ${now})`),
+        )}`,
+      );
       for (const m of updated) readAt.set(m.id, now);
       return { readAt, updated };
     });

@@ -1,0 +1,85 @@
+// GraphQL the way a frontend sends it, in-process: yoga.fetch with a real signed JWT per user,
+// and graphql-ws clients on the real port. Tokens are signed before timing starts.
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { signToken } from '../src/auth/jwt.ts';
+import type { App } from '../src/server/app.ts';
+
+export const MARK_READ = `mutation($msgIDs: [ID!]!) { markRead(msgIDs: $msgIDs) { msgID timestamp } }`;
+export const RECEIPTS = `query($msgIDs: [ID!]!) { messageReceipts(msgIDs: $msgIDs) { msgID readCount unreadCount isPeerRead } }`;
+export const READ_MEMBERS = `query($msgID: ID!, $filter: ReadMembersFilter!, $first: Int, $after: String) {
+  readMembers(msgID: $msgID, filter: $filter, first: $first, after: $after) {
+    edges { cursor readAt node { userID } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+export const RECEIPT_UPDATED = `subscription($conversationID: String) {
+  receiptUpdated(conversationID: $conversationID) { msgID readCount unreadCount } }`;
+
+export type ReceiptFigures = { msgID: string; readCount: number; unreadCount: number };
+
+export class BenchClient {
+  private readonly tokens = new Map<string, string>();
+
+  constructor(
+    private readonly app: App,
+    private readonly secret: string,
+  ) {}
+
+  /** Signs tokens for these users now, so timed requests only verify them. */
+  async signIn(userIDs: string[]): Promise<void> {
+    for (const id of userIDs) {
+      if (!this.tokens.has(id)) this.tokens.set(id, await signToken(this.secret, id, '1h'));
+    }
+    // The server creates (or remembers) the user on a first request: do it before timing.
+    for (const id of userIDs) await this.app.services.users.ensureSignedIn(id);
+  }
+
+  private async authorization(userID: string): Promise<string> {
+    if (!this.tokens.has(userID)) await this.signIn([userID]);
+    return `Bearer ${this.tokens.get(userID)}`;
+  }
+
+  /** One operation through yoga.fetch; any GraphQL error throws. */
+  async gql<T>(userID: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    const response = await this.app.yoga.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: await this.authorization(userID) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const result = (await response.json()) as { data?: T; errors?: unknown[] };
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data as T;
+  }
+
+  markRead(readerID: string, msgIDs: number[]) {
+    return this.gql(readerID, MARK_READ, { msgIDs: msgIDs.map(String) });
+  }
+
+  async receipts(senderID: string, msgIDs: number[]): Promise<ReceiptFigures[]> {
+    const data = await this.gql<{ messageReceipts: ReceiptFigures[] }>(senderID, RECEIPTS, {
+      msgIDs: msgIDs.map(String),
+    });
+    return data.messageReceipts;
+  }
+
+  /** A connected graphql-ws client for userID (resolves once the server has acknowledged it). */
+  async socket(url: string, userID: string): Promise<Client> {
+    const authorization = await this.authorization(userID);
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization },
+      retryAttempts: 0,
+      lazy: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      const offConnected = client.on('connected', () => {
+        offConnected();
+        resolve();
+      });
+      client.on('closed', (event) => reject(new Error(`socket closed: ${JSON.stringify(event)}`)));
+    });
+    return client;
+  }
+}

@@ -1,0 +1,129 @@
+// npm run bench: seeds big groups with raw SQL, then drives the real server in-process (yoga.fetch
+// with real JWTs, graphql-ws on a real port) through every workload, next to hand-written SQL
+// floors, on SQLite and (when a postgresql:// URL is given) PostgreSQL. See bench/RESULTS.md.
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.ts';
+import { buildApp } from '../src/server/app.ts';
+import { BenchClient } from './client.ts';
+import { benchDatabases } from './databases.ts';
+import { openRawDb } from './raw-db.ts';
+import { type BenchResults, type ProviderRun, writeResults } from './report.ts';
+import { type Scale, scaleFromEnv } from './scale.ts';
+import { seed } from './seed.ts';
+import { planSeed } from './seed-plan.ts';
+import { rssMB } from './stats.ts';
+import type { BenchContext, StatementCounter, Workload } from './types.ts';
+import { countsWorkload } from './workloads/counts.ts';
+import { fanoutWorkload } from './workloads/fanout.ts';
+import { markReadWorkload } from './workloads/mark-read.ts';
+import { messageReceiptsWorkload } from './workloads/message-receipts.ts';
+import { readMembersWorkload } from './workloads/read-members.ts';
+import { storageWorkload } from './workloads/storage.ts';
+
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+const WORKLOADS: Workload[] = [
+  markReadWorkload,
+  messageReceiptsWorkload,
+  readMembersWorkload,
+  countsWorkload,
+  fanoutWorkload,
+  storageWorkload,
+];
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+async function runOn(provider: string, databaseUrl: string, scale: Scale): Promise<ProviderRun> {
+  const statements: StatementCounter = { count: 0, log: null };
+  const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: SECRET, DATABASE_URL: databaseUrl, PORT: '0' });
+  const app = await buildApp({
+    config,
+    onQuery: (sql) => {
+      statements.count++;
+      statements.log?.push(sql);
+    },
+  });
+  const raw = openRawDb(databaseUrl);
+  let wsUrl: string | undefined;
+  const run: ProviderRun = { provider, server: await raw.describe(), seed: { rows: 0, seconds: 0 }, workloads: [] };
+  try {
+    const seedStart = performance.now();
+    const plan = planSeed(scale);
+    run.seed.rows = (await seed(raw, plan)).rows;
+    run.seed.seconds = seconds(seedStart);
+    console.log(
+      `[${provider}] seeded ${run.seed.rows.toLocaleString('en-US')} rows in ${run.seed.seconds.toFixed(1)} s`,
+    );
+    const ctx: BenchContext = {
+      provider: raw.provider,
+      scale,
+      seed: plan,
+      client: new BenchClient(app, SECRET),
+      raw,
+      statements,
+      wsUrl: async () => (wsUrl ??= (await app.start(0)).replace(/^http/, 'ws')),
+    };
+    // BENCH_ONLY=W1,W3 runs some workloads (for profiling); results then go to bench/.data.
+    const only = process.env.BENCH_ONLY?.split(',');
+    for (const workload of WORKLOADS.filter((w) => !only || only.includes(w.id))) {
+      const start = performance.now();
+      const { figures, targets = [], notes = [] } = await workload.run(ctx);
+      const result = {
+        id: workload.id,
+        title: workload.title,
+        figures,
+        targets,
+        notes,
+        seconds: seconds(start),
+        rssMB: rssMB(),
+      };
+      run.workloads.push(result);
+      const verdicts = targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'} ${t.detail}`).join('; ');
+      console.log(`[${provider}] ${workload.id} ${workload.title}: ${result.seconds.toFixed(1)} s ${verdicts}`);
+    }
+  } finally {
+    await app.stop(2_000);
+    await raw.close();
+  }
+  return run;
+}
+
+async function main() {
+  const scale = scaleFromEnv();
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const runs: ProviderRun[] = [];
+  for (const { provider, open } of await benchDatabases()) {
+    const database = await open();
+    try {
+      runs.push(await runOn(provider, database.url, scale));
+    } finally {
+      await database.drop();
+    }
+  }
+  const cpu = cpus();
+  const results: BenchResults = {
+    startedAt,
+    seconds: seconds(started),
+    scale,
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: process.platform,
+    },
+    runs,
+  };
+  // The smoke test must not overwrite the full results that are committed.
+  const partial = scale.name !== 'full' || process.env.BENCH_ONLY;
+  const dir = fileURLToPath(new URL(partial ? './.data/' : './', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeResults(results, dir);
+  const failed = runs.flatMap((r) => r.workloads.flatMap((w) => w.targets.filter((t) => !t.pass)));
+  console.log(`wrote ${dir}RESULTS.md in ${results.seconds.toFixed(0)} s; ${failed.length} target(s) missed`);
+  process.exit(0);
+}
+
+await main();

@@ -1,0 +1,47 @@
+// How big the run is. BENCH_SCALE=small is the CI smoke test (under a minute); the default is
+// the issue's full size: a 100,000-member group.
+export type Scale = {
+  name: 'full' | 'small';
+  /** Members of the big group (the sender included). */
+  bigGroup: number;
+  /** W4: group sizes; the last one is the big group itself. */
+  countSizes: number[];
+  /** W1: rounds (plus one warm-up round), markRead calls per round, workers in flight. */
+  markRead: { rounds: number; singleCalls: number; batchCalls: number; batchSize: number; concurrency: number };
+  /** Sequential runs of each latency figure (W2, W3, W4). */
+  latencyRuns: number;
+  /**
+   * W5: subscribed senders; markRead calls per phase and ids per call; the steady phase's call
+   * rate; calls in flight in the saturated phase.
+   */
+  fanout: { subscribers: number; calls: number; idsPerCall: number; callsPerSecond: number; concurrency: number };
+  /** W3: walk the pages to the deep one once, to check the built cursor. */
+  walkPages: boolean;
+};
+
+const FULL: Scale = {
+  name: 'full',
+  bigGroup: 100_000,
+  countSizes: [10, 1_000, 10_000, 100_000],
+  markRead: { rounds: 5, singleCalls: 1_000, batchCalls: 100, batchSize: 30, concurrency: 16 },
+  latencyRuns: 200,
+  fanout: { subscribers: 1_000, calls: 300, idsPerCall: 10, callsPerSecond: 50, concurrency: 8 },
+  walkPages: true,
+};
+
+const SMALL: Scale = {
+  name: 'small',
+  bigGroup: 2_000,
+  countSizes: [10, 100, 1_000, 2_000],
+  markRead: { rounds: 3, singleCalls: 200, batchCalls: 20, batchSize: 30, concurrency: 8 },
+  latencyRuns: 40,
+  fanout: { subscribers: 100, calls: 60, idsPerCall: 10, callsPerSecond: 30, concurrency: 4 },
+  walkPages: true,
+};
+
+export function scaleFromEnv(env: NodeJS.ProcessEnv = process.env): Scale {
+  const name = (env.BENCH_SCALE ?? 'full').toLowerCase();
+  if (name === 'small') return SMALL;
+  if (name === 'full') return FULL;
+  throw new Error(`BENCH_SCALE must be "small" or "full" (got ${name})`);
+}
