@@ -33,15 +33,19 @@ describe('receiptUpdated over SSE', () => {
     const reader = response.body!.getReader();
     // The stream has no per-subscription acknowledgement: keep producing receipts until one arrives.
     const sent: string[] = [];
-    const produce = setInterval(async () => {
-      const { sendMessage } = await t.ok('alice', SEND, {
-        conversationID: 'GROUPsse',
-        text: 'hi',
-        needReadReceipt: true,
-      });
-      sent.push(sendMessage.msgID);
-      await t.ok('bob', MARK_READ, { msgIDs: [sendMessage.msgID] });
-    }, 200);
+    let streaming = true;
+    const producer = (async () => {
+      while (streaming) {
+        const { sendMessage } = await t.ok('alice', SEND, {
+          conversationID: 'GROUPsse',
+          text: 'hi',
+          needReadReceipt: true,
+        });
+        sent.push(sendMessage.msgID);
+        await t.ok('bob', MARK_READ, { msgIDs: [sendMessage.msgID] });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
 
     let text = '';
     while (!text.includes('"receiptUpdated"')) {
@@ -49,7 +53,8 @@ describe('receiptUpdated over SSE', () => {
       if (done) break;
       text += new TextDecoder().decode(value);
     }
-    clearInterval(produce);
+    streaming = false;
+    await producer;
     abort.abort();
     const line = text.split('\n').find((l) => l.startsWith('data:') && l.includes('receiptUpdated'))!;
     const receipt = JSON.parse(line.slice(5)).data.receiptUpdated;
