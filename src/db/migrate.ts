@@ -62,11 +62,20 @@ function migrateSqlite(databaseUrl: string, migrations: Migration[]): string[] {
        VALUES (?, ?, ?, current_timestamp, 1)`,
     );
     const pending = migrations.filter((m) => !applied.has(m.name));
-    for (const migration of pending) {
-      db.transaction(() => {
-        db.exec(migration.sql);
-        record.run(randomUUID(), migration.checksum, migration.name);
-      }).immediate();
+    // Prisma redefines SQLite tables (create new, copy, drop, rename). SQLite's procedure for
+    // that: foreign keys off outside the transaction, and a foreign_key_check before commit.
+    db.pragma('foreign_keys = OFF');
+    try {
+      for (const migration of pending) {
+        db.transaction(() => {
+          db.exec(migration.sql);
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`${migration.name} breaks ${broken.length} foreign keys`);
+          record.run(randomUUID(), migration.checksum, migration.name);
+        }).immediate();
+      }
+    } finally {
+      db.pragma('foreign_keys = ON');
     }
     return pending.map((m) => m.name);
   } finally {

@@ -41,24 +41,10 @@ export async function lockMessagesAfter(tx: Tx, provider: Provider, conversation
     ORDER BY "id" FOR UPDATE`;
 }
 
-/** Holds a participant row against a concurrent leave until commit; false when it is gone. */
-export async function lockParticipant(
-  tx: Tx,
-  provider: Provider,
-  conversationId: string,
-  userId: string,
-): Promise<boolean> {
-  if (provider !== 'postgresql') {
-    return (await tx.participant.count({ where: { conversationId, userId } })) > 0;
-  }
-  const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Participant"
-    WHERE "conversationId" = ${conversationId} AND "userId" = ${userId} FOR SHARE`;
-  return rows.length > 0;
-}
-
 /**
  * A reader's membership and privacy switch in one statement; null when they are not a member.
- * On PostgreSQL the membership row is held (FOR SHARE) until commit, like lockParticipant.
+ * On PostgreSQL the membership row is held (FOR SHARE) until commit, so a concurrent leave
+ * waits for this transaction instead of stranding a receipt.
  */
 export async function lockReader(
   tx: Tx,

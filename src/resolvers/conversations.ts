@@ -121,7 +121,7 @@ export class ConversationService {
       // receiptSeq moves on even with receipts off, so turning them back on never reveals these reads.
       await tx.participant.update({
         where: { conversationId_userId: { conversationId: ref.key, userId: viewerID } },
-        data: { readSeq: lastSeq, ownSinceRead: 0, receiptSeq: lastSeq, ...(share && { receiptAt: now }) },
+        data: { readSeq: lastSeq, ownSinceRead: 0, receiptSeq: lastSeq },
       });
       return share;
     });

@@ -30,10 +30,4 @@ export class UserService {
   async setReadReceiptsEnabled(userID: string, enabled: boolean) {
     return this.deps.db.user.update({ where: { id: userID }, data: { readReceiptsEnabled: enabled } });
   }
-
-  async byIds(userIDs: readonly string[]) {
-    const users = await this.deps.db.user.findMany({ where: { id: { in: [...userIDs] } } });
-    const byId = new Map(users.map((u) => [u.id, u]));
-    return userIDs.map((id) => byId.get(id) ?? null);
-  }
 }

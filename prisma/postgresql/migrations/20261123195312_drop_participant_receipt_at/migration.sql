@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Participant" DROP COLUMN "receiptAt";
