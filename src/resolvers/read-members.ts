@@ -15,6 +15,14 @@ export type ReadMemberEdge = {
   readAt: Date | null;
 };
 
+/** A User as raw SQL gives it: SQLite has no boolean, and a DateTime may come back as text. */
+type RawUser = { id: string; readReceiptsEnabled: boolean | number; createdAt: Date | string };
+const toUser = (u: RawUser): ReadMemberEdge['user'] => ({
+  id: u.id,
+  readReceiptsEnabled: Boolean(u.readReceiptsEnabled),
+  createdAt: new Date(u.createdAt),
+});
+
 /** READ pages by read order (rank); UNREAD pages by userID. The cursor names its message and list. */
 type Cursor = { m: number; f: 'R'; k: number } | { m: number; f: 'U'; k: string };
 
@@ -62,13 +70,7 @@ export class ReadMemberService {
   /** Receipts after a rank, in rank order, with their users: one statement on the (messageId, rank) index. */
   private async readPage(msgID: number, take: number, afterRank: number): Promise<ReadMemberEdge[]> {
     const rows = await this.deps.db.$queryRaw<
-      {
-        rank: number | bigint;
-        readAt: Date | string;
-        id: string;
-        readReceiptsEnabled: boolean | number;
-        createdAt: Date | string;
-      }[]
+      (RawUser & { rank: number | bigint; readAt: Date | string })[]
     >(Prisma.sql`
       SELECT r."rank", r."readAt", u."id", u."readReceiptsEnabled", u."createdAt"
       FROM "Receipt" r JOIN "User" u ON u."id" = r."userId"
@@ -77,7 +79,7 @@ export class ReadMemberService {
       LIMIT ${take}`);
     return rows.map((r) => ({
       cursor: encodeCursor({ m: msgID, f: 'R', k: Number(r.rank) }),
-      user: { id: r.id, readReceiptsEnabled: Boolean(r.readReceiptsEnabled), createdAt: new Date(r.createdAt) },
+      user: toUser(r),
       readAt: new Date(r.readAt),
     }));
   }
@@ -90,9 +92,7 @@ export class ReadMemberService {
   ): Promise<ReadMemberEdge[]> {
     // u.id > after is redundant (u.id = p.userId) but bounds the User side too: without it
     // PostgreSQL may merge-join from the first user, and a deep page costs O(its depth).
-    const rows = await this.deps.db.$queryRaw<
-      { id: string; readReceiptsEnabled: boolean | number; createdAt: Date | string }[]
-    >(Prisma.sql`
+    const rows = await this.deps.db.$queryRaw<RawUser[]>(Prisma.sql`
       SELECT u."id", u."readReceiptsEnabled", u."createdAt"
       FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
       WHERE p."conversationId" = ${message.conversationId}
@@ -105,7 +105,7 @@ export class ReadMemberService {
       LIMIT ${take}`);
     return rows.map((u) => ({
       cursor: encodeCursor({ m: message.id, f: 'U', k: u.id }),
-      user: { id: u.id, readReceiptsEnabled: Boolean(u.readReceiptsEnabled), createdAt: new Date(u.createdAt) },
+      user: toUser(u),
       readAt: null,
     }));
   }
