@@ -41,23 +41,37 @@ export async function lockMessagesAfter(tx: Tx, provider: Provider, conversation
     ORDER BY "id" FOR UPDATE`;
 }
 
+export type ReaderState = { joinSeq: number; readReceiptsEnabled: boolean };
+
+export const readerKey = (conversationId: string, userId: string) => `${conversationId}\n${userId}`;
+
 /**
- * A reader's membership and privacy switch in one statement; null when they are not a member.
- * On PostgreSQL the membership row is held (FOR SHARE) until commit, so a concurrent leave
- * waits for this transaction instead of stranding a receipt.
+ * Readers' memberships and privacy switches in one statement, keyed by readerKey; a reader
+ * who is not a member has no entry. It asks for every pair of the given conversations and
+ * users, which is exact when a batch has one conversation and cheap otherwise (index probes).
+ * On PostgreSQL the membership rows are held (FOR SHARE, in key order) until commit, so a
+ * concurrent leave waits for this transaction instead of stranding a receipt.
  */
-export async function lockReader(
+export async function lockReaders(
   tx: Tx,
   provider: Provider,
-  conversationId: string,
-  userId: string,
-): Promise<{ joinSeq: number; readReceiptsEnabled: boolean } | null> {
-  const rows = await tx.$queryRaw<{ joinSeq: number | bigint; readReceiptsEnabled: boolean | number }[]>`
-    SELECT p."joinSeq", u."readReceiptsEnabled" FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
-    WHERE p."conversationId" = ${conversationId} AND p."userId" = ${userId}
-    ${provider === 'postgresql' ? Prisma.sql`FOR SHARE OF p` : Prisma.empty}`;
-  if (rows.length === 0) return null;
-  return { joinSeq: Number(rows[0].joinSeq), readReceiptsEnabled: Boolean(rows[0].readReceiptsEnabled) };
+  conversationIds: string[],
+  userIds: string[],
+): Promise<Map<string, ReaderState>> {
+  const rows = await tx.$queryRaw<
+    { conversationId: string; userId: string; joinSeq: number | bigint; readReceiptsEnabled: boolean | number }[]
+  >`
+    SELECT p."conversationId", p."userId", p."joinSeq", u."readReceiptsEnabled"
+    FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
+    WHERE p."conversationId" IN (${Prisma.join([...new Set(conversationIds)])})
+      AND p."userId" IN (${Prisma.join([...new Set(userIds)])})
+    ${provider === 'postgresql' ? Prisma.sql`ORDER BY p."conversationId", p."userId" FOR SHARE OF p` : Prisma.empty}`;
+  return new Map(
+    rows.map((r) => [
+      readerKey(r.conversationId, r.userId),
+      { joinSeq: Number(r.joinSeq), readReceiptsEnabled: Boolean(r.readReceiptsEnabled) },
+    ]),
+  );
 }
 
 /** Serializes with sends (which update the conversation row) and returns the current lastSeq. */

@@ -77,6 +77,8 @@ export class GroupService {
       const leaving = await tx.participant.findMany({
         where: { conversationId: key, userId: { in: targets } },
         select: { userId: true, joinSeq: true },
+        // In key order, as markRead's batches take their share locks: no lock cycle between them.
+        orderBy: { userId: 'asc' },
       });
       if (leaving.length === 0) return group;
       await tx.conversation.update({ where: { id: key }, data: { memberCount: { decrement: leaving.length } } });

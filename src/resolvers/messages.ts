@@ -1,4 +1,4 @@
-import { inTransaction } from '../db/transaction.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -119,19 +119,24 @@ export class MessageService {
 
   /**
    * Messages by id for receipt work: every id must exist. One statement (a join), whatever the
-   * count: markRead, messageReceipts and readMembers all start here.
+   * count: messageReceipts and readMembers start here, and markRead's batches use loadRows.
    */
   async loadBatch(ids: number[]): Promise<MessageRow[]> {
-    const raw = await this.deps.db.$queryRaw<RawMessageRow[]>(Prisma.sql`
-      SELECT m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt", m."audienceCount",
-        m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"
-      FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"
-      WHERE m."id" IN (${Prisma.join(ids)})`);
-    const byId = new Map(raw.map((r) => [Number(r.id), toMessageRow(r)]));
+    const byId = await loadRows(this.deps.db, ids);
     return ids.map((id) => {
       const row = byId.get(id);
       if (!row) throw notFound(`message ${id} does not exist`);
       return row;
     });
   }
+}
+
+/** The messages among `ids` that exist, with their conversation and group type, in one statement. */
+export async function loadRows(client: Pick<Tx, '$queryRaw'>, ids: number[]): Promise<Map<number, MessageRow>> {
+  const raw = await client.$queryRaw<RawMessageRow[]>(Prisma.sql`
+    SELECT m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt", m."audienceCount",
+      m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"
+    FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"
+    WHERE m."id" IN (${Prisma.join(ids)})`);
+  return new Map(raw.map((r) => [Number(r.id), toMessageRow(r)]));
 }

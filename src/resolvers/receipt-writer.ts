@@ -1,0 +1,88 @@
+// Group commit for markRead. Calls that arrive while a batch is being written wait, and go
+// together in the next transaction (read-batch.ts): under load, one transaction and a fixed
+// number of statements serve many calls, instead of one transaction each. An idle server
+// writes a call at once, so a lone call waits for nothing.
+import { inTransaction } from '../db/transaction.ts';
+import type { ServiceDeps } from './deps.ts';
+import { type CountedMessage, type ReadCall, writeReadBatch } from './read-batch.ts';
+import { c2cReceipt, groupReceipt, type ReceiptView, readerReceipt } from './receipt-view.ts';
+
+/** Message ids per transaction (about 33 full calls): keeps each batch's statements and lock time short. */
+export const MAX_IDS_PER_BATCH = 1_000;
+
+type Waiting = { call: ReadCall; resolve(views: ReceiptView[]): void; reject(error: unknown): void };
+
+export class ReceiptWriter {
+  private readonly queue: Waiting[] = [];
+  private writing = false;
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** The reader's own receipts, in input order, once the batch holding this call has committed. */
+  markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {
+    const done = new Promise<ReceiptView[]>((resolve, reject) => {
+      this.queue.push({ call: { readerID, msgIDs }, resolve, reject });
+    });
+    if (!this.writing) void this.drain();
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) await this.write(this.nextBatch());
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private nextBatch(): Waiting[] {
+    let ids = 0;
+    let taken = 0;
+    while (
+      taken < this.queue.length &&
+      (taken === 0 || ids + this.queue[taken].call.msgIDs.length <= MAX_IDS_PER_BATCH)
+    ) {
+      ids += this.queue[taken].call.msgIDs.length;
+      taken++;
+    }
+    return this.queue.splice(0, taken);
+  }
+
+  /** Settles every call of the batch; a failed transaction (after its retries) fails them all. */
+  private async write(batch: Waiting[]): Promise<void> {
+    const now = new Date();
+    const calls = batch.map((w) => w.call);
+    let outcome: Awaited<ReturnType<typeof writeReadBatch>>;
+    try {
+      outcome = await inTransaction(this.deps.db, (tx) => writeReadBatch(tx, this.deps, calls, now));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    outcome.calls.forEach((result, i) => {
+      const { readerID } = calls[i];
+      if (!result.ok) {
+        batch[i].reject(result.error);
+        return;
+      }
+      batch[i].resolve(
+        result.rows.map((m) =>
+          readerReceipt(m.id, readerID, m.conversationId, m.conversation.groupId, result.readBefore.get(m.id) ?? now),
+        ),
+      );
+    });
+    for (const message of outcome.counted) this.publish(message, now);
+  }
+
+  /** One event per group message per batch, with its latest figures; one per reader in a one-to-one chat. */
+  private publish({ row, readers, counters }: CountedMessage, now: Date) {
+    const { pubsub } = this.deps;
+    const groupID = row.conversation.groupId;
+    if (groupID) {
+      pubsub.publish('receipts:sender', row.senderId, groupReceipt({ id: row.id, ...counters }, groupID));
+      return;
+    }
+    for (const readerID of readers) pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.id, readerID, now));
+  }
+}
