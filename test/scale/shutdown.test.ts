@@ -82,18 +82,24 @@ describe('graceful shutdown', () => {
     const outcomes: Outcome[] = [];
     const sent: { msgID: string; user: string }[] = seeds.map((msgID) => ({ msgID, user: 'alice' }));
     let acknowledged = 0;
+    // While paused, workers start no new request (see below); `busy` counts those outstanding.
+    let paused = false;
+    let busy = 0;
     const exited = server.exited;
     const worker = async (user: string) => {
       for (let i = 0; i < 500; i++) {
+        while (paused) await new Promise((resolve) => setTimeout(resolve, 2));
         const isSend = i % 2 === 0;
         const others = sent.filter((m) => m.user !== user);
         const target = others[(i * 7 + user.length) % others.length].msgID;
         const text = `${user} #${i}`;
         const outcome: Outcome = isSend ? { kind: 'send', user, text } : { kind: 'read', user, msgID: target };
+        busy++;
         try {
-          const result = isSend
-            ? await postGql(url, user, SEND, { conversationID: 'GROUPbusy', text, needReadReceipt: true })
-            : await postGql(url, user, MARK_READ, { msgIDs: [target] });
+          const result = await (isSend
+            ? postGql(url, user, SEND, { conversationID: 'GROUPbusy', text, needReadReceipt: true })
+            : postGql(url, user, MARK_READ, { msgIDs: [target] })
+          ).finally(() => busy--);
           if (result.errors?.length)
             outcome.error = String(result.errors[0].extensions?.code ?? result.errors[0].message);
           else if (isSend) {
@@ -112,8 +118,12 @@ describe('graceful shutdown', () => {
     const workers = Promise.all(WORKERS.map(worker));
 
     // Mid-stream: hold the conversation row so a send is certainly in flight (waiting inside its
-    // transaction) when SIGTERM arrives; it must still be answered, and stored.
+    // transaction) when SIGTERM arrives; it must still be answered, and stored. The workers pause
+    // meanwhile, so the lock waiter seen below is that send and not one of theirs, and go on
+    // right after the signal, into the draining server.
     await waitFor(() => acknowledged >= SIGTERM_AFTER, 'the first acknowledged mutations');
+    paused = true;
+    await waitFor(() => busy === 0, 'the workers to pause');
     const holder = new pg.Client({ connectionString: database.url });
     holder.on('error', () => {}); // if the test fails first, dropping the database ends it
     await holder.connect();
@@ -127,6 +137,7 @@ describe('graceful shutdown', () => {
     inFlight.then(settled, settled);
     await waitFor(async () => (await lockWaiters(holder)) >= 1, 'a send waiting on the conversation row');
     server.child.kill('SIGTERM');
+    paused = false;
     // New connections are refused while the held send is still waiting.
     await waitFor(async () => (await refused(server.base)) === 'ECONNREFUSED', 'the port to close');
     expect(inFlightSettled).toBe(false);
