@@ -4,6 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
+import { prismaReadTransaction } from './read-store/prisma.ts';
+import { sqliteReadTransaction } from './read-store/sqlite.ts';
+import type { ReadTransaction } from './read-store/types.ts';
 import { serializedSqliteAdapter } from './sqlite-adapter.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -27,16 +30,27 @@ export type QueryListener = (sql: string) => void;
 /**
  * Each provider has its own generated client (from the same models), so the query compiler
  * writes that provider's SQL. Their TypeScript APIs are the same; the app types against SQLite's.
+ * On SQLite the connection is handed out too (see SqliteConnection).
  */
-export function createDb(databaseUrl: string, onQuery?: QueryListener): Db {
+export type Database = {
+  db: Db;
+  /** The transaction markRead's batches run in (see read-store/types.ts). */
+  readTransaction: ReadTransaction;
+};
+
+export function createDb(databaseUrl: string, onQuery?: QueryListener): Database {
   const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
-  const db =
-    providerOf(databaseUrl) === 'sqlite'
-      ? new PrismaClient({ adapter: serializedSqliteAdapter(sqlitePath(databaseUrl)), log })
-      : (new PostgresPrismaClient({
-          adapter: new PrismaPg({ connectionString: databaseUrl, max: 20 }),
-          log,
-        }) as unknown as PrismaClient);
+  if (providerOf(databaseUrl) === 'sqlite') {
+    const serialized = serializedSqliteAdapter(sqlitePath(databaseUrl), () => db.$connect());
+    const db = listen(new PrismaClient({ adapter: serialized.adapter, log }), onQuery);
+    return { db, readTransaction: sqliteReadTransaction(serialized.connection, onQuery) };
+  }
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: 20 });
+  const db = listen(new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient, onQuery);
+  return { db, readTransaction: prismaReadTransaction(db, 'postgresql') };
+}
+
+function listen(db: Db, onQuery?: QueryListener): Db {
   if (onQuery) (db as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
   return db;
 }

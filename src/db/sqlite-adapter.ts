@@ -11,9 +11,9 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import { Mutex } from 'async-mutex';
+import type Database from 'better-sqlite3';
 
-function serialize(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  const gate = new Mutex();
+function serialize(adapter: SqlDriverAdapter, gate: Mutex): SqlDriverAdapter {
   return new Proxy(adapter, {
     get(target, property, receiver) {
       switch (property) {
@@ -61,11 +61,38 @@ function holdUntilDone(transaction: Transaction, release: () => void): Transacti
   });
 }
 
-export function serializedSqliteAdapter(path: string): SqlDriverAdapterFactory {
+/**
+ * The connection itself, for the one hot path that runs hand-prepared statements (markRead's
+ * batches, see src/db/read-store/sqlite.ts). `exclusive` holds the same gate as Prisma's
+ * transactions, so nothing else runs on the connection meanwhile.
+ */
+export type SqliteConnection = {
+  exclusive<T>(work: (db: Database.Database) => Promise<T>): Promise<T>;
+};
+
+export function serializedSqliteAdapter(path: string, connect: () => Promise<void>) {
   const factory = new PrismaBetterSqlite3({ url: path });
-  return {
+  const gate = new Mutex();
+  let client: Database.Database | undefined;
+  const adapter: SqlDriverAdapterFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serialize(await factory.connect()),
+    connect: async () => {
+      const connected = await factory.connect();
+      // The adapter keeps its better-sqlite3 handle in a public field that its types leave out.
+      const handle = (connected as unknown as { client?: Database.Database }).client;
+      if (!handle || typeof handle.prepare !== 'function') {
+        throw new Error('@prisma/adapter-better-sqlite3 no longer exposes its connection as .client');
+      }
+      client = handle;
+      return serialize(connected, gate);
+    },
   };
+  const connection: SqliteConnection = {
+    async exclusive(work) {
+      if (!client) await connect();
+      return gate.runExclusive(() => work(client as Database.Database));
+    },
+  };
+  return { adapter, connection };
 }

@@ -41,39 +41,6 @@ export async function lockMessagesAfter(tx: Tx, provider: Provider, conversation
     ORDER BY "id" FOR UPDATE`;
 }
 
-export type ReaderState = { joinSeq: number; readReceiptsEnabled: boolean };
-
-export const readerKey = (conversationId: string, userId: string) => `${conversationId}\n${userId}`;
-
-/**
- * Readers' memberships and privacy switches in one statement, keyed by readerKey; a reader
- * who is not a member has no entry. It asks for every pair of the given conversations and
- * users, which is exact when a batch has one conversation and cheap otherwise (index probes).
- * On PostgreSQL the membership rows are held (FOR SHARE, in key order) until commit, so a
- * concurrent leave waits for this transaction instead of stranding a receipt.
- */
-export async function lockReaders(
-  tx: Tx,
-  provider: Provider,
-  conversationIds: string[],
-  userIds: string[],
-): Promise<Map<string, ReaderState>> {
-  const rows = await tx.$queryRaw<
-    { conversationId: string; userId: string; joinSeq: number | bigint; readReceiptsEnabled: boolean | number }[]
-  >`
-    SELECT p."conversationId", p."userId", p."joinSeq", u."readReceiptsEnabled"
-    FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
-    WHERE p."conversationId" IN (${Prisma.join([...new Set(conversationIds)])})
-      AND p."userId" IN (${Prisma.join([...new Set(userIds)])})
-    ${provider === 'postgresql' ? Prisma.sql`ORDER BY p."conversationId", p."userId" FOR SHARE OF p` : Prisma.empty}`;
-  return new Map(
-    rows.map((r) => [
-      readerKey(r.conversationId, r.userId),
-      { joinSeq: Number(r.joinSeq), readReceiptsEnabled: Boolean(r.readReceiptsEnabled) },
-    ]),
-  );
-}
-
 /** Serializes with sends (which update the conversation row) and returns the current lastSeq. */
 export async function lockConversationSeq(tx: Tx, provider: Provider, id: string): Promise<number | null> {
   if (provider !== 'postgresql') {

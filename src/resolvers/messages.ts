@@ -32,14 +32,14 @@ export type MessageRow = {
 };
 
 /** A loadBatch row as the drivers give it: SQLite has no boolean, and its DateTime may come back as text. */
-type RawMessageRow = Omit<MessageRow, 'needReadReceipt' | 'createdAt' | 'conversation'> & {
+export type RawMessageRow = Omit<MessageRow, 'needReadReceipt' | 'createdAt' | 'conversation'> & {
   needReadReceipt: boolean | number;
   createdAt: Date | string;
   groupId: string | null;
   groupType: string | null;
 };
 
-function toMessageRow(r: RawMessageRow): MessageRow {
+export function toMessageRow(r: RawMessageRow): MessageRow {
   return {
     id: Number(r.id),
     conversationId: r.conversationId,
@@ -131,12 +131,15 @@ export class MessageService {
   }
 }
 
+/** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */
+export const MESSAGE_COLUMNS = `m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt",
+  m."audienceCount", m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"`;
+export const MESSAGE_JOINS = `JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"`;
+
 /** The messages among `ids` that exist, with their conversation and group type, in one statement. */
 export async function loadRows(client: Pick<Tx, '$queryRaw'>, ids: number[]): Promise<Map<number, MessageRow>> {
   const raw = await client.$queryRaw<RawMessageRow[]>(Prisma.sql`
-    SELECT m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt", m."audienceCount",
-      m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"
-    FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"
+    SELECT ${Prisma.raw(MESSAGE_COLUMNS)} FROM "Message" m ${Prisma.raw(MESSAGE_JOINS)}
     WHERE m."id" IN (${Prisma.join(ids)})`);
   return new Map(raw.map((r) => [Number(r.id), toMessageRow(r)]));
 }

@@ -1,8 +1,8 @@
 // Group commit for markRead. Calls that arrive while a batch is being written wait, and go
 // together in the next transaction (read-batch.ts): under load, one transaction and a fixed
-// number of statements serve many calls, instead of one transaction each. An idle server
-// writes a call at once, so a lone call waits for nothing.
-import { inTransaction } from '../db/transaction.ts';
+// number of statements serve many calls, instead of one transaction each. A batch starts one
+// event-loop turn after its first call arrives: a lone call waits microseconds, and calls whose
+// requests are being parsed at that moment join it.
 import type { ServiceDeps } from './deps.ts';
 import { type CountedMessage, type ReadCall, writeReadBatch } from './read-batch.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView, readerReceipt } from './receipt-view.ts';
@@ -30,7 +30,11 @@ export class ReceiptWriter {
   private async drain(): Promise<void> {
     this.writing = true;
     try {
-      while (this.queue.length > 0) await this.write(this.nextBatch());
+      while (this.queue.length > 0) {
+        // One turn of the event loop first: calls whose requests are being parsed right now join.
+        await new Promise((resolve) => setImmediate(resolve));
+        await this.write(this.nextBatch());
+      }
     } finally {
       this.writing = false;
     }
@@ -55,7 +59,7 @@ export class ReceiptWriter {
     const calls = batch.map((w) => w.call);
     let outcome: Awaited<ReturnType<typeof writeReadBatch>>;
     try {
-      outcome = await inTransaction(this.deps.db, (tx) => writeReadBatch(tx, this.deps, calls, now));
+      outcome = await this.deps.readTransaction((store) => writeReadBatch(store, this.deps.config, calls, now));
     } catch (error) {
       for (const w of batch) w.reject(error);
       return;

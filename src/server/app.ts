@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { type AppConfig, loadConfig } from '../config.ts';
-import { createDb, type Db, providerOf, type QueryListener } from '../db/client.ts';
+import { createDb, providerOf, type QueryListener } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { createAppPubSub } from '../pubsub/index.ts';
 import { createServices } from '../resolvers/index.ts';
@@ -22,10 +22,11 @@ export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; mig
 export async function buildApp(options: BuildAppOptions = {}) {
   const config = options.config ?? loadConfig();
   if (options.migrate !== false) await applyMigrations(config.databaseUrl);
-  const db: Db = createDb(config.databaseUrl, options.onQuery);
+  const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery);
   const pubsubHandle = createAppPubSub(config.redisUrl);
   const pubsub = pubsubHandle.pubsub;
-  const services = createServices({ db, provider: providerOf(config.databaseUrl), config, pubsub });
+  const provider = providerOf(config.databaseUrl);
+  const services = createServices({ db, provider, config, pubsub, readTransaction });
   const contexts = createContextFactory({ config, db, pubsub, services });
 
   const yoga = createYoga<Record<string, unknown>, Context>({

@@ -1,0 +1,116 @@
+// ReadStore on SQLite: statements prepared once per connection, straight on better-sqlite3,
+// inside the connection's gate (SqliteConnection.exclusive), so no Prisma query interleaves.
+// Lists travel as one JSON parameter (json_each), so each statement's text, and its prepared
+// plan, is the same whatever the batch's size. Every statement is reported to onQuery, like
+// Prisma's query log, so statement counts and logs cover this path too.
+import type Database from 'better-sqlite3';
+import { MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../../resolvers/messages.ts';
+import type { QueryListener } from '../client.ts';
+import type { SqliteConnection } from '../sqlite-adapter.ts';
+import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
+
+// CROSS JOIN fixes SQLite's join order: the JSON lists first, then one lookup on the unique
+// key per pair. Left to itself the planner may walk every receipt of a message by its rank index.
+const SQL = {
+  begin: 'BEGIN IMMEDIATE',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+  messages: `SELECT ${MESSAGE_COLUMNS} FROM json_each(?) j JOIN "Message" m ON m."id" = j."value" ${MESSAGE_JOINS}`,
+  readers: `SELECT p."conversationId", p."userId", p."joinSeq", u."readReceiptsEnabled"
+    FROM json_each(?) c CROSS JOIN json_each(?) r
+    CROSS JOIN "Participant" p ON p."conversationId" = c."value" AND p."userId" = r."value"
+    JOIN "User" u ON u."id" = p."userId"`,
+  readTimes: `SELECT x."messageId", x."userId", x."readAt" FROM json_each(?) m CROSS JOIN json_each(?) r
+    CROSS JOIN "Receipt" x ON x."messageId" = m."value" AND x."userId" = r."value"`,
+  // Each JSON element is [messageId, readers added].
+  addReaders: `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
+    FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
+    RETURNING "Message"."id", "readCount", "audienceCount", "lastReadRank"`,
+  // Each JSON element is [messageId, userId, rank].
+  insertReceipts: `INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
+    SELECT r."value" ->> 0, r."value" ->> 1, r."value" ->> 2, ? FROM json_each(?) r`,
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: Database.Statement };
+
+const prepared = new WeakMap<Database.Database, Statements>();
+
+function statementsOf(db: Database.Database): Statements {
+  let statements = prepared.get(db);
+  if (!statements) {
+    // Plain numbers, not the BigInts Prisma's adapter turns on for the connection.
+    const prepare = (sql: string) => {
+      const statement = db.prepare(sql);
+      return statement.reader ? statement.safeIntegers(false) : statement;
+    };
+    statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, prepare(sql)])) as Statements;
+    prepared.set(db, statements);
+  }
+  return statements;
+}
+
+/** The same text Prisma's adapter stores for a DateTime: ISO 8601 with +00:00. */
+const timestamp = (date: Date) => date.toISOString().replace('Z', '+00:00');
+
+export function sqliteReadTransaction(connection: SqliteConnection, onQuery?: QueryListener): ReadTransaction {
+  return (work) =>
+    connection.exclusive(async (db) => {
+      const statements = statementsOf(db);
+      const run = <K extends keyof Statements>(name: K) => {
+        onQuery?.(SQL[name]);
+        return statements[name];
+      };
+      run('begin').run();
+      try {
+        const result = await work(sqliteReadStore(run));
+        run('commit').run();
+        return result;
+      } catch (error) {
+        if (db.inTransaction) run('rollback').run();
+        throw error;
+      }
+    });
+}
+
+type Run = <K extends keyof Statements>(name: K) => Database.Statement;
+
+function sqliteReadStore(run: Run): ReadStore {
+  const json = (values: unknown[]) => JSON.stringify([...new Set(values)]);
+  return {
+    async messages(ids) {
+      const rows = run('messages').all(json(ids)) as RawMessageRow[];
+      return new Map(rows.map((r) => [Number(r.id), toMessageRow(r)]));
+    },
+    async readers(conversationIds, userIds) {
+      const rows = run('readers').all(json(conversationIds), json(userIds)) as {
+        conversationId: string;
+        userId: string;
+        joinSeq: number;
+        readReceiptsEnabled: number;
+      }[];
+      return new Map<string, ReaderState>(
+        rows.map((r) => [
+          readerKey(r.conversationId, r.userId),
+          { joinSeq: r.joinSeq, readReceiptsEnabled: Boolean(r.readReceiptsEnabled) },
+        ]),
+      );
+    },
+    lockMessages: async () => {},
+    async readTimes(messageIds, userIds) {
+      const rows = run('readTimes').all(json(messageIds), json(userIds)) as {
+        messageId: number;
+        userId: string;
+        readAt: string;
+      }[];
+      return new Map(rows.map((r) => [pairKey(r.messageId, r.userId), new Date(r.readAt)]));
+    },
+    async addReaders(added) {
+      const rows = run('addReaders').all(JSON.stringify([...added])) as (Counters & { id: number })[];
+      return new Map(rows.map(({ id, ...counters }) => [id, counters]));
+    },
+    async insertReceipts(receipts, readAt) {
+      const rows = receipts.map((r) => [r.messageId, r.userId, r.rank]);
+      run('insertReceipts').run(timestamp(readAt), JSON.stringify(rows));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// What a markRead batch (src/resolvers/read-batch.ts) asks of the database, inside one
+// transaction. PostgreSQL answers through Prisma (prisma.ts); SQLite through statements
+// prepared once on the connection (sqlite.ts), because on the hottest path Prisma's fixed cost
+// per statement was most of the time spent.
+import type { MessageRow } from '../../resolvers/messages.ts';
+
+export type ReaderState = { joinSeq: number; readReceiptsEnabled: boolean };
+export type Counters = { readCount: number; audienceCount: number; lastReadRank: number };
+export type NewReceipt = { messageId: number; userId: string; rank: number };
+
+export const readerKey = (conversationId: string, userId: string) => `${conversationId}\n${userId}`;
+export const pairKey = (messageId: number, userId: string) => `${messageId}\n${userId}`;
+
+export interface ReadStore {
+  /** The messages among `ids` that exist, with their conversation and group type. */
+  messages(ids: number[]): Promise<Map<number, MessageRow>>;
+  /**
+   * Memberships and privacy switches of these users in these conversations, keyed by
+   * readerKey; a non-member has no entry. On PostgreSQL the rows are held until commit.
+   */
+  readers(conversationIds: string[], userIds: string[]): Promise<Map<string, ReaderState>>;
+  /** Row locks in id order (PostgreSQL); SQLite's single writer needs none. */
+  lockMessages(ids: number[]): Promise<void>;
+  /** When these users first read these messages, keyed by pairKey. */
+  readTimes(messageIds: number[], userIds: string[]): Promise<Map<string, Date>>;
+  /** Adds readers to each message's readCount and lastReadRank; returns the counters after. */
+  addReaders(added: Map<number, number>): Promise<Map<number, Counters>>;
+  insertReceipts(receipts: NewReceipt[], readAt: Date): Promise<void>;
+}
+
+/** Runs `work` in one transaction; a throw rolls it all back. */
+export type ReadTransaction = <T>(work: (store: ReadStore) => Promise<T>) => Promise<T>;
