@@ -104,3 +104,25 @@ describe('group commit of concurrent markRead calls', () => {
     expect(await counts(t, 'gcboss', msgID)).toEqual({ readCount: 2, unreadCount: 38 });
   });
 });
+
+describe('a batch that fails', () => {
+  it('rolls back every call in it: no receipt and no counter change is left behind', async () => {
+    const msgID = await send(t, 'gcboss', 'GROUPgcroom', 'doomed batch');
+    // A stray row on the next rank: the batch's receipt INSERT hits the (messageId, rank) key.
+    await t.db.receipt.create({ data: { messageId: Number(msgID), userId: members[39], rank: 1, readAt: new Date() } });
+    const before = await t.db.message.findUniqueOrThrow({ where: { id: Number(msgID) } });
+
+    const { settled } = await sameTick([
+      [members[10], [msgID]],
+      [members[11], [msgID]],
+    ]);
+
+    expect(settled.map((s) => s.ok)).toEqual([false, false]);
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: Number(msgID) } })).toEqual(before);
+    expect((await receiptsOf(msgID)).map((r) => r.userId)).toEqual([members[39]]);
+    // The connection is usable afterwards: the next batch on another message lands.
+    const next = await send(t, 'gcboss', 'GROUPgcroom', 'after the failure');
+    const after = await sameTick([[members[10], [next]]]);
+    expect(after.settled[0].ok).toBe(true);
+  });
+});
