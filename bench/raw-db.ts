@@ -82,6 +82,9 @@ const toDollars = (sql: string) => {
 function openPostgres(databaseUrl: string): RawDb {
   // The same pool size as the server's adapter (src/db/client.ts).
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  // An idle client dies when the run drops its database (DROP ... WITH (FORCE)); without a
+  // listener that error would end the process.
+  pool.on('error', (error) => console.warn(`[bench] idle PostgreSQL client: ${error.message}`));
   const on = (client: pg.Pool | pg.PoolClient): Queryable => ({
     all: async <T>(sql: string, params: unknown[] = []) =>
       (await client.query({ text: toDollars(sql), values: params })).rows as T[],

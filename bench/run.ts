@@ -84,8 +84,7 @@ async function runOn(provider: string, databaseUrl: string, scale: Scale): Promi
       console.log(`[${provider}] ${workload.id} ${workload.title}: ${result.seconds.toFixed(1)} s ${verdicts}`);
     }
   } finally {
-    await app.stop(2_000);
-    await raw.close();
+    await app.stop(2_000).finally(() => raw.close());
   }
   return run;
 }
