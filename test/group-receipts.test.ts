@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { liveReceipts } from './helpers/live.ts';
-import { CREATE_GROUP, MARK_READ, READ_MEMBERS, RECEIPT_UPDATED, RECEIPTS, SEND } from './helpers/operations.ts';
+import { CREATE_GROUP, MARK_READ, READ_MEMBERS, RECEIPTS, SEND } from './helpers/operations.ts';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ afterAll(() => t.stop());
 describe('receiptUpdated over SSE', () => {
   it('streams a group receipt to the sender', async () => {
     await t.ok('alice', CREATE_GROUP, { groupID: 'sse', name: 'SSE', type: 'WORK', memberIDs: ['bob'] });
-    const { sendMessage } = await t.ok('alice', SEND, {
+    await t.ok('alice', SEND, {
       conversationID: 'GROUPsse',
       text: 'hi',
       needReadReceipt: true,

@@ -1,7 +1,6 @@
 // Real server processes for the scale-out tests: `node --import tsx src/server/main.ts` on a free
 // port, plus plain HTTP and graphql-ws clients that talk to them over real sockets.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
