@@ -121,7 +121,9 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   writeResults(results, dir);
   const failed = runs.flatMap((r) => r.workloads.flatMap((w) => w.targets.filter((t) => !t.pass)));
-  console.log(`wrote ${dir}RESULTS.md in ${results.seconds.toFixed(0)} s; ${failed.length} target(s) missed`);
+  // A small run's workloads are too short to warm the JIT, and its floors run on a tiny database.
+  const verdict = scale.name === 'full' ? '' : ' (a smoke test: the targets are judged on the full run)';
+  console.log(`wrote ${dir}RESULTS.md in ${results.seconds.toFixed(0)} s; ${failed.length} target(s) missed${verdict}`);
   process.exit(0);
 }
 
