@@ -38,7 +38,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
     renderGraphiQL,
     // Unexpected errors reach clients as "Unexpected error." with no stack or SQL, even outside production.
     maskedErrors: { isDev: false, maskError },
-    maxRequestBodySize: config.maxRequestBytes,
+    // Off: useRequestBodyLimit (in securityPlugins) checks the length without a stream per request.
+    maxRequestBodySize: false,
     logging: config.production ? 'info' : 'warn',
     plugins: [
       ...securityPlugins(config, pubsubHandle.redis),

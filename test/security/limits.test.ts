@@ -1,4 +1,5 @@
 // Abusive GraphQL and HTTP: each limit is hit on purpose, next to a request that stays under it.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { SEND } from '../helpers/operations.ts';
@@ -20,6 +21,22 @@ async function post(t: TestApp, body: string, headers: Record<string, string> = 
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization, ...headers },
     body,
+  });
+}
+
+/** One POST /graphql over a plain socket (headers end with `rest`); the first response's text. */
+async function rawHttp(t: TestApp, rest: string): Promise<string> {
+  const { port } = new URL(await t.app.start(0));
+  const authorization = `Bearer ${await t.token('alice')}`;
+  const head = `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: ${authorization}\r\nConnection: close\r\n`;
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(head + rest));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk;
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
   });
 }
 
@@ -52,6 +69,27 @@ describe('HTTP limits', () => {
     expect(ok.status).toBe(200);
     const big = await post(dev, JSON.stringify({ query: '{ me { userID } }', variables: { pad: 'x'.repeat(30_000) } }));
     expect(big.status).toBe(413);
+  });
+
+  it('refuses a body sent without a Content-Length (chunked) with 411, over a real socket', async () => {
+    const body = JSON.stringify({ query: '{ me { userID } }' });
+    const framed = await rawHttp(dev, `Content-Length: ${body.length}\r\n\r\n${body}`);
+    expect(framed).toMatch(/^HTTP\/1\.1 200 /);
+    const chunked = await rawHttp(
+      dev,
+      `Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    );
+    expect(chunked).toMatch(/^HTTP\/1\.1 411 /);
+    expect(chunked).toContain('LENGTH_REQUIRED');
+  });
+
+  it('reads no more than the declared Content-Length, so a small length cannot smuggle a big body', async () => {
+    const body = JSON.stringify({ query: '{ me { userID } }', variables: { pad: 'x'.repeat(30_000) } });
+    const declared = await rawHttp(dev, `Content-Length: ${body.length}\r\n\r\n${body}`);
+    expect(declared).toMatch(/^HTTP\/1\.1 413 /);
+    // The same 30 KB under a 40-byte length: the server sees 40 bytes of broken JSON, not the body.
+    const lying = await rawHttp(dev, `Content-Length: 40\r\n\r\n${body}`);
+    expect(lying).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   it('refuses a "simple" cross-site request without the CSRF header', async () => {
