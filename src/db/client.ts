@@ -27,17 +27,18 @@ export function sqlitePath(databaseUrl: string): string {
 
 export type QueryListener = (sql: string) => void;
 
-/**
- * Each provider has its own generated client (from the same models), so the query compiler
- * writes that provider's SQL. Their TypeScript APIs are the same; the app types against SQLite's.
- * On SQLite the connection is handed out too (see SqliteConnection).
- */
 export type Database = {
   db: Db;
   /** The transaction markRead's batches run in (see read-store/types.ts). */
   readTransaction: ReadTransaction;
 };
 
+/**
+ * Each provider has its own generated client (from the same models), so the query compiler
+ * writes that provider's SQL. Their TypeScript APIs are the same; the app types against SQLite's.
+ * markRead's batches get their own transaction: on SQLite, prepared statements on Prisma's
+ * connection (see SqliteConnection); on PostgreSQL, Prisma.
+ */
 export function createDb(databaseUrl: string, onQuery?: QueryListener): Database {
   const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
   if (providerOf(databaseUrl) === 'sqlite') {

@@ -2,7 +2,7 @@ import { inTransaction, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
-import { forbidden, notFound } from './errors.ts';
+import { badInput, forbidden, notFound } from './errors.ts';
 import { parseConversationID } from './ids.ts';
 
 export const messageSelect = {
@@ -122,13 +122,25 @@ export class MessageService {
    * count: messageReceipts and readMembers start here, and markRead's batches use loadRows.
    */
   async loadBatch(ids: number[]): Promise<MessageRow[]> {
-    const byId = await loadRows(this.deps.db, ids);
-    return ids.map((id) => {
-      const row = byId.get(id);
-      if (!row) throw notFound(`message ${id} does not exist`);
-      return row;
-    });
+    return rowsInOrder(await loadRows(this.deps.db, ids), ids);
   }
+}
+
+/** The rows for `ids`, in their order; NOT_FOUND names the first id that has none. */
+export function rowsInOrder(byId: Map<number, MessageRow>, ids: number[]): MessageRow[] {
+  return ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw notFound(`message ${id} does not exist`);
+    return row;
+  });
+}
+
+/** Receipt calls take messages of one conversation only. */
+export function oneConversation(rows: MessageRow[]): MessageRow[] {
+  if (new Set(rows.map((m) => m.conversationId)).size > 1) {
+    throw badInput('msgIDs', 'all messages must come from one conversation');
+  }
+  return rows;
 }
 
 /** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */

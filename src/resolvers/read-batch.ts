@@ -1,12 +1,12 @@
 // One transaction for a batch of markRead calls (receipt-writer.ts gathers them). A fixed
 // number of round trips serves the whole batch, whatever its size. Each call is checked on its
 // own: one that fails writes nothing and gets its own error, while the others go ahead.
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { AppConfig } from '../config.ts';
-import { type NewReceipt, pairKey, type ReadStore, readerKey } from '../db/read-store/types.ts';
+import { type Counters, type NewReceipt, pairKey, type ReadStore, readerKey } from '../db/read-store/types.ts';
 import { groupHasReceipts } from './deps.ts';
-import { badInput, forbidden, notFound } from './errors.ts';
-import type { MessageRow } from './messages.ts';
+import { badInput, forbidden } from './errors.ts';
+import { type MessageRow, oneConversation, rowsInOrder } from './messages.ts';
 
 export type ReadCall = { readerID: string; msgIDs: number[] };
 
@@ -15,11 +15,7 @@ export type AcceptedCall = { ok: true; rows: MessageRow[]; readBefore: Map<numbe
 export type CallOutcome = AcceptedCall | { ok: false; error: GraphQLError };
 
 /** A message this batch newly counted readers of, with its counters after the batch. */
-export type CountedMessage = {
-  row: MessageRow;
-  readers: string[];
-  counters: { readCount: number; audienceCount: number; lastReadRank: number };
-};
+export type CountedMessage = { row: MessageRow; readers: string[]; counters: Counters };
 
 export type BatchOutcome = { calls: CallOutcome[]; counted: CountedMessage[] };
 
@@ -83,24 +79,20 @@ export async function writeReadBatch(
   const counted = [...fresh.values()].map(({ row, readers }) => ({
     row,
     readers,
-    counters: after.get(row.id) as CountedMessage['counters'],
+    counters: after.get(row.id) as Counters,
   }));
   await store.insertReceipts(receiptsOf(counted), now);
   return { calls: outcomes, counted };
 }
 
-/** Every id must exist, and all must come from one conversation. */
+/** Every id must exist, and all must come from one conversation: the same checks as loadBatch's callers. */
 function findMessages(call: ReadCall, messages: Map<number, MessageRow>): CallOutcome {
-  const rows: MessageRow[] = [];
-  for (const id of call.msgIDs) {
-    const row = messages.get(id);
-    if (!row) return { ok: false, error: notFound(`message ${id} does not exist`) };
-    rows.push(row);
+  try {
+    return { ok: true, rows: oneConversation(rowsInOrder(messages, call.msgIDs)), readBefore: new Map() };
+  } catch (error) {
+    if (error instanceof GraphQLError) return { ok: false, error };
+    throw error;
   }
-  if (new Set(rows.map((m) => m.conversationId)).size > 1) {
-    return { ok: false, error: badInput('msgIDs', 'all messages must come from one conversation') };
-  }
-  return { ok: true, rows, readBefore: new Map() };
 }
 
 const notMember = (first: MessageRow) => forbidden(`you are not a member of the conversation of message ${first.id}`);

@@ -4,7 +4,7 @@
 // event-loop turn after its first call arrives: a lone call waits microseconds, and calls whose
 // requests are being parsed at that moment join it.
 import type { ServiceDeps } from './deps.ts';
-import { type CountedMessage, type ReadCall, writeReadBatch } from './read-batch.ts';
+import { type BatchOutcome, type CountedMessage, type ReadCall, writeReadBatch } from './read-batch.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView, readerReceipt } from './receipt-view.ts';
 
 /** Message ids per transaction (about 33 full calls): keeps each batch's statements and lock time short. */
@@ -57,7 +57,7 @@ export class ReceiptWriter {
   private async write(batch: Waiting[]): Promise<void> {
     const now = new Date();
     const calls = batch.map((w) => w.call);
-    let outcome: Awaited<ReturnType<typeof writeReadBatch>>;
+    let outcome: BatchOutcome;
     try {
       outcome = await this.deps.readTransaction((store) => writeReadBatch(store, this.deps.config, calls, now));
     } catch (error) {

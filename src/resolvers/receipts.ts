@@ -1,8 +1,8 @@
 // The read-receipt core: receivers mark messages read, senders pull the figures.
 import { groupHasReceipts, type ServiceDeps } from './deps.ts';
-import { badInput, forbidden, receiptNotFound } from './errors.ts';
+import { forbidden, receiptNotFound } from './errors.ts';
 import { peerOf } from './ids.ts';
-import type { MessageRow, MessageService } from './messages.ts';
+import { type MessageRow, type MessageService, oneConversation } from './messages.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView } from './receipt-view.ts';
 import { ReceiptWriter } from './receipt-writer.ts';
 
@@ -63,11 +63,4 @@ export class ReceiptService {
     const group = m.conversation.group;
     return !group || groupHasReceipts(this.deps.config, group.type);
   }
-}
-
-function oneConversation(rows: MessageRow[]): MessageRow[] {
-  if (new Set(rows.map((m) => m.conversationId)).size > 1) {
-    throw badInput('msgIDs', 'all messages must come from one conversation');
-  }
-  return rows;
 }

@@ -75,7 +75,8 @@ export function sqliteReadTransaction(connection: SqliteConnection, onQuery?: Qu
 type Run = <K extends keyof Statements>(name: K) => Database.Statement;
 
 function sqliteReadStore(run: Run): ReadStore {
-  const json = (values: unknown[]) => JSON.stringify([...new Set(values)]);
+  // The batch passes lists without repeats.
+  const json = (values: unknown[]) => JSON.stringify(values);
   return {
     async messages(ids) {
       const rows = run('messages').all(json(ids)) as RawMessageRow[];

@@ -11,6 +11,7 @@ export type NewReceipt = { messageId: number; userId: string; rank: number };
 export const readerKey = (conversationId: string, userId: string) => `${conversationId}\n${userId}`;
 export const pairKey = (messageId: number, userId: string) => `${messageId}\n${userId}`;
 
+/** The id lists a batch passes have no repeats. */
 export interface ReadStore {
   /** The messages among `ids` that exist, with their conversation and group type. */
   messages(ids: number[]): Promise<Map<number, MessageRow>>;
