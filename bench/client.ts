@@ -21,10 +21,13 @@ export type ReceiptFigures = { msgID: string; readCount: number; unreadCount: nu
 export class BenchClient {
   private readonly tokens = new Map<string, string>();
 
-  constructor(
-    private readonly app: App,
-    private readonly secret: string,
-  ) {}
+  private readonly app: App;
+  private readonly secret: string;
+
+  constructor(app: App, secret: string) {
+    this.app = app;
+    this.secret = secret;
+  }
 
   /** Signs tokens for these users now, so timed requests only verify them. */
   async signIn(userIDs: string[]): Promise<void> {

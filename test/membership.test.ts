@@ -15,13 +15,13 @@ type Msg = { id: string; sender: string; audience: Set<string>; read: string[] }
 
 /** One group as the contract describes it, driven through the real API. */
 class Group {
+  readonly id: string;
+  readonly owner: string;
   members: Set<string>;
   msgs: Msg[] = [];
-  constructor(
-    readonly id: string,
-    readonly owner: string,
-    others: string[],
-  ) {
+  constructor(id: string, owner: string, others: string[]) {
+    this.id = id;
+    this.owner = owner;
     this.members = new Set([owner, ...others]);
   }
   static async create(id: string, owner: string, others: string[]) {

@@ -6,8 +6,11 @@ import type { TypedDocumentString } from './gql/graphql.ts';
 type GraphQLErrorLike = { message: string; extensions?: { code?: string } };
 
 export class ApiError extends Error {
-  constructor(readonly errors: GraphQLErrorLike[]) {
+  readonly errors: GraphQLErrorLike[];
+
+  constructor(errors: GraphQLErrorLike[]) {
     super(errors.map((e) => (e.extensions?.code ? `${e.extensions.code}: ${e.message}` : e.message)).join('; '));
+    this.errors = errors;
   }
 }
 

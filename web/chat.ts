@@ -34,10 +34,13 @@ export class ChatView {
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
 
-  constructor(
-    private readonly api: Api,
-    private readonly options: ChatOptions,
-  ) {}
+  private readonly api: Api;
+  private readonly options: ChatOptions;
+
+  constructor(api: Api, options: ChatOptions) {
+    this.api = api;
+    this.options = options;
+  }
 
   get isGroup() {
     return this.conversationID?.startsWith('GROUP') ?? false;

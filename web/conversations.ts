@@ -13,11 +13,15 @@ export class ConversationList {
   items: Conversation[] = [];
   selected: string | null = null;
 
-  constructor(
-    private readonly api: Api,
-    private readonly list: HTMLUListElement,
-    private readonly onSelect: (conversation: Conversation) => void,
-  ) {}
+  private readonly api: Api;
+  private readonly list: HTMLUListElement;
+  private readonly onSelect: (conversation: Conversation) => void;
+
+  constructor(api: Api, list: HTMLUListElement, onSelect: (conversation: Conversation) => void) {
+    this.api = api;
+    this.list = list;
+    this.onSelect = onSelect;
+  }
 
   async refresh() {
     const data = await this.api.request(ConversationsDocument, { first: 50 });

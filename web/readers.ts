@@ -22,10 +22,12 @@ export class ReadersDialog {
   /** Answers to an older request (another message or tab) are dropped. */
   private generation = 0;
 
-  constructor(
-    private readonly api: () => Api,
-    private readonly onError: (error: unknown) => void,
-  ) {
+  private readonly api: () => Api;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(api: () => Api, onError: (error: unknown) => void) {
+    this.api = api;
+    this.onError = onError;
     for (const [filter, tab] of Object.entries(this.tabs) as [ReadMembersFilter, HTMLButtonElement][]) {
       tab.addEventListener('click', () => this.show(filter));
       tab.addEventListener('keydown', (event) => {

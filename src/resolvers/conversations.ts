@@ -46,10 +46,13 @@ const participantSelect = {
 } as const;
 
 export class ConversationService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly users: UserService,
-  ) {}
+  private readonly deps: ServiceDeps;
+  private readonly users: UserService;
+
+  constructor(deps: ServiceDeps, users: UserService) {
+    this.deps = deps;
+    this.users = users;
+  }
 
   /** Creates a one-to-one chat (and the peer's user record) the first time it is used. */
   async ensureC2C(tx: Tx, viewerID: string, peerID: string): Promise<void> {

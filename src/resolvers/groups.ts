@@ -10,10 +10,13 @@ import type { UserService } from './users.ts';
 export type CreateGroupInput = { groupID?: string | null; name: string; type: GroupType; memberIDs: string[] };
 
 export class GroupService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly users: UserService,
-  ) {}
+  private readonly deps: ServiceDeps;
+  private readonly users: UserService;
+
+  constructor(deps: ServiceDeps, users: UserService) {
+    this.deps = deps;
+    this.users = users;
+  }
 
   /** The creator is always a member and the owner. */
   async create(ownerID: string, input: CreateGroupInput) {

@@ -55,10 +55,13 @@ export function toMessageRow(r: RawMessageRow): MessageRow {
 }
 
 export class MessageService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly conversations: ConversationService,
-  ) {}
+  private readonly deps: ServiceDeps;
+  private readonly conversations: ConversationService;
+
+  constructor(deps: ServiceDeps, conversations: ConversationService) {
+    this.deps = deps;
+    this.conversations = conversations;
+  }
 
   async send(senderID: string, conversationID: string, text: string, needReadReceipt: boolean): Promise<MessageRow> {
     const ref = parseConversationID(senderID, conversationID);

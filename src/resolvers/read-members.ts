@@ -47,11 +47,15 @@ function decodeCursor(raw: string, msgID: number, filter: ReadMembersFilter): Cu
 }
 
 export class ReadMemberService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly messages: MessageService,
-    private readonly receipts: ReceiptService,
-  ) {}
+  private readonly deps: ServiceDeps;
+  private readonly messages: MessageService;
+  private readonly receipts: ReceiptService;
+
+  constructor(deps: ServiceDeps, messages: MessageService, receipts: ReceiptService) {
+    this.deps = deps;
+    this.messages = messages;
+    this.receipts = receipts;
+  }
 
   async page(senderID: string, msgID: number, filter: ReadMembersFilter, first: number, after?: string) {
     const [message] = await this.messages.loadBatch([msgID]);

@@ -16,7 +16,11 @@ export class ReceiptWriter {
   private readonly queue: Waiting[] = [];
   private writing = false;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly deps: ServiceDeps;
+
+  constructor(deps: ServiceDeps) {
+    this.deps = deps;
+  }
 
   /** The reader's own receipts, in input order, once the batch holding this call has committed. */
   markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {

@@ -11,10 +11,12 @@ export const MAX_RECEIPT_BATCH = 30;
 export class ReceiptService {
   private readonly writer: ReceiptWriter;
 
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly messages: MessageService,
-  ) {
+  private readonly deps: ServiceDeps;
+  private readonly messages: MessageService;
+
+  constructor(deps: ServiceDeps, messages: MessageService) {
+    this.deps = deps;
+    this.messages = messages;
     this.writer = new ReceiptWriter(deps);
   }
 

@@ -8,7 +8,11 @@ const KNOWN_USERS_LIMIT = 100_000;
 export class UserService {
   private readonly known = new Set<string>();
 
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly deps: ServiceDeps;
+
+  constructor(deps: ServiceDeps) {
+    this.deps = deps;
+  }
 
   /** Creates the user record on the user's first authenticated request. */
   async ensureSignedIn(userID: string): Promise<void> {
