@@ -2,5 +2,5 @@ import { defineConfig } from 'prisma/config';
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',
-  migrations: { path: 'prisma/migrations', seed: 'tsx scripts/seed.ts' },
+  migrations: { path: 'prisma/migrations', seed: 'node scripts/seed.ts' },
 });

@@ -1,15 +1,25 @@
 // Runtime settings, read once from the environment (see the table in README.md).
 import { z } from 'zod';
+import { StartupError } from './startup-error.ts';
 
 export const GROUP_TYPES = ['WORK', 'PUBLIC', 'MEETING', 'AVCHATROOM', 'COMMUNITY'] as const;
 export type GroupType = (typeof GROUP_TYPES)[number];
 
 const DEV_SECRET = 'dev-secret-change-me-0123456789abcdef';
+/** HS256 keys shorter than the hash (32 bytes) are weaker than the algorithm (RFC 7518, 3.2). */
+export const MIN_AUTH_SECRET_BYTES = 32;
+
+const PORT_RANGE = 'expected a whole number from 0 to 65535 (0 picks a free port)';
 
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  DATABASE_URL: z.string().default('file:./data/app.db'),
+  PORT: z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(4000),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/app.db')
+    .refine(isDatabaseUrl, 'expected file:<path> (SQLite) or postgresql://user:password@host:5432/database'),
+  /** How long start-up keeps retrying a PostgreSQL that refuses or is still starting (57P03). */
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   AUTH_SECRET: z.string().optional(),
   READ_RECEIPT_GROUP_TYPES: z
     .string()
@@ -37,6 +47,7 @@ export type AppConfig = {
   production: boolean;
   port: number;
   databaseUrl: string;
+  databaseConnectTimeoutMs: number;
   authSecret: string;
   receiptGroupTypes: ReadonlySet<GroupType>;
   redisUrl?: string;
@@ -46,17 +57,34 @@ export type AppConfig = {
   maxRequestBytes: number;
 };
 
+function isDatabaseUrl(url: string): boolean {
+  if (url.startsWith('file:')) return url.length > 'file:'.length;
+  return /^postgres(ql)?:\/\//.test(url) && URL.canParse(url) && new URL(url).hostname !== '';
+}
+
+/** The first invalid setting as one line; the value is shown unless it may hold a secret. */
+function describeIssue(env: NodeJS.ProcessEnv, issue: z.core.$ZodIssue): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const secret = /SECRET|PASSWORD|URL/.test(name);
+  const value = env[name] === undefined || secret ? '' : ` (got ${JSON.stringify(env[name])})`;
+  return `Invalid setting ${name}${value}: ${issue.message}. Fix the environment variable and start again.`;
+}
+
+/** Throws a StartupError naming the setting when one is invalid. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = EnvSchema.parse(env);
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) throw new StartupError(describeIssue(env, result.error.issues[0]));
+  const parsed = result.data;
   const production = parsed.NODE_ENV === 'production';
-  if (!parsed.AUTH_SECRET) {
-    if (production) throw new Error('AUTH_SECRET is required when NODE_ENV=production');
-    if (parsed.NODE_ENV !== 'test') console.warn('[config] AUTH_SECRET is not set: using the development secret');
+  if (production) checkProductionSecret(parsed.AUTH_SECRET);
+  else if (!parsed.AUTH_SECRET && parsed.NODE_ENV !== 'test') {
+    console.warn('[config] AUTH_SECRET is not set: using the development secret');
   }
   return {
     production,
     port: parsed.PORT,
     databaseUrl: parsed.DATABASE_URL,
+    databaseConnectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
     authSecret: parsed.AUTH_SECRET ?? DEV_SECRET,
     receiptGroupTypes: new Set(parsed.READ_RECEIPT_GROUP_TYPES),
     redisUrl: parsed.REDIS_URL || undefined,
@@ -67,4 +95,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
   };
+}
+
+/** Production refuses a missing, public (the development one) or short HS256 secret. */
+function checkProductionSecret(secret: string | undefined) {
+  const fix = `set AUTH_SECRET to ${MIN_AUTH_SECRET_BYTES} or more random bytes, e.g. $(openssl rand -hex 32)`;
+  if (!secret) throw new StartupError(`AUTH_SECRET is required with NODE_ENV=production: ${fix}`);
+  if (secret === DEV_SECRET) {
+    throw new StartupError(`AUTH_SECRET is the public development secret, refused with NODE_ENV=production: ${fix}`);
+  }
+  const bytes = Buffer.byteLength(secret);
+  if (bytes < MIN_AUTH_SECRET_BYTES) {
+    throw new StartupError(`AUTH_SECRET is ${bytes} bytes, too short for NODE_ENV=production: ${fix}`);
+  }
 }

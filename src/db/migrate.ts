@@ -4,10 +4,13 @@
 // scripts/prisma/create-migration.ts through Prisma's WASM schema engine.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
+import { errorCode, StartupError } from '../startup-error.ts';
 import { type Provider, providerOf, sqlitePath } from './client.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS, withStartupConnection } from './postgres-connect.ts';
 
 const PRISMA_DIR = fileURLToPath(new URL('../../prisma/', import.meta.url));
 export const MIGRATIONS_DIR: Record<Provider, string> = {
@@ -33,35 +36,70 @@ export function readMigrations(provider: Provider): Migration[] {
     });
 }
 
-/** Applies what is pending; returns the names applied. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+type Applied = { migration_name: string; checksum: string };
+
+const APPLIED_SQL =
+  'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
+/**
+ * Applies what is pending; returns the names applied. Refuses (StartupError) when a migration
+ * that was applied has since been edited: its change would silently never run.
+ */
+export async function applyMigrations(
+  databaseUrl: string,
+  connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+): Promise<string[]> {
   const provider = providerOf(databaseUrl);
   const migrations = readMigrations(provider);
-  return provider === 'sqlite' ? migrateSqlite(databaseUrl, migrations) : migratePostgres(databaseUrl, migrations);
+  if (provider === 'sqlite') return migrateSqlite(databaseUrl, migrations);
+  return withStartupConnection(databaseUrl, connectTimeoutMs, (client) => migratePostgres(client, migrations));
+}
+
+/** The migrations still to apply, after checking that none already applied has changed. */
+function pendingAfterCheck(migrations: Migration[], applied: Applied[], provider: Provider): Migration[] {
+  const checksums = new Map(applied.map((row) => [row.migration_name, row.checksum]));
+  for (const migration of migrations) {
+    const checksum = checksums.get(migration.name);
+    if (checksum !== undefined && checksum !== migration.checksum) {
+      throw new StartupError(
+        `Migration ${migration.name} was edited after it was applied to this database (checksum differs): restore ${MIGRATIONS_DIR[provider]}/${migration.name}/migration.sql and put the change in a new migration (npm run db:migration -- <name>).`,
+      );
+    }
+  }
+  return migrations.filter((m) => !checksums.has(m.name));
+}
+
+/** Opens the SQLite file, or says in one line which path cannot be used. */
+function openSqlite(databaseUrl: string): Database.Database {
+  const path = databaseUrl.slice('file:'.length);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(sqlitePath(databaseUrl));
+    db.pragma('journal_mode = WAL');
+    return db;
+  } catch (error) {
+    db?.close();
+    // mkdir's message names the part of the path at fault; SQLite's says what failed.
+    const reason = `${(error as Error).message.split('\n')[0]} (${errorCode(error) ?? 'no code'})`;
+    throw new StartupError(
+      `Cannot open the SQLite database ${resolve(path)} (DATABASE_URL): ${reason}. Point DATABASE_URL at a file:<path> in a writable folder.`,
+    );
+  }
 }
 
 function migrateSqlite(databaseUrl: string, migrations: Migration[]): string[] {
-  const db = new Database(sqlitePath(databaseUrl));
+  const db = openSqlite(databaseUrl);
   try {
-    db.pragma('journal_mode = WAL');
     db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
       "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
       "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
-    const applied = new Set(
-      db
-        .prepare(
-          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-        )
-        .pluck()
-        .all() as string[],
-    );
+    const pending = pendingAfterCheck(migrations, db.prepare(APPLIED_SQL).all() as Applied[], 'sqlite');
     const record = db.prepare(
       `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count)
        VALUES (?, ?, ?, current_timestamp, 1)`,
     );
-    const pending = migrations.filter((m) => !applied.has(m.name));
     // Prisma redefines SQLite tables (create new, copy, drop, rename). SQLite's procedure for
     // that: foreign keys off outside the transaction, and a foreign_key_check before commit.
     db.pragma('foreign_keys = OFF');
@@ -83,9 +121,7 @@ function migrateSqlite(databaseUrl: string, migrations: Migration[]): string[] {
   }
 }
 
-async function migratePostgres(databaseUrl: string, migrations: Migration[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+async function migratePostgres(client: pg.Client, migrations: Migration[]): Promise<string[]> {
   try {
     // Two instances starting at once: the second waits here, then finds nothing pending.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -93,11 +129,8 @@ async function migratePostgres(databaseUrl: string, migrations: Migration[]): Pr
       "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
       "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-    const { rows } = await client.query<{ migration_name: string }>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const applied = new Set(rows.map((r) => r.migration_name));
-    const pending = migrations.filter((m) => !applied.has(m.name));
+    const { rows } = await client.query<Applied>(APPLIED_SQL);
+    const pending = pendingAfterCheck(migrations, rows, 'postgresql');
     for (const migration of pending) {
       await client.query('BEGIN');
       try {
@@ -116,6 +149,5 @@ async function migratePostgres(databaseUrl: string, migrations: Migration[]): Pr
     return pending.map((m) => m.name);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-    await client.end();
   }
 }

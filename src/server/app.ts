@@ -13,6 +13,7 @@ import { schema } from '../schema/index.ts';
 import { createContextFactory } from './context.ts';
 import { maskError } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQL } from './graphiql.ts';
+import { listen } from './listen.ts';
 import { securityPlugins } from './security.ts';
 import { withWebRoutes } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
@@ -21,7 +22,7 @@ export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; mig
 
 export async function buildApp(options: BuildAppOptions = {}) {
   const config = options.config ?? loadConfig();
-  if (options.migrate !== false) await applyMigrations(config.databaseUrl);
+  if (options.migrate !== false) await applyMigrations(config.databaseUrl, config.databaseConnectTimeoutMs);
   const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery);
   const pubsubHandle = createAppPubSub(config.redisUrl);
   const pubsub = pubsubHandle.pubsub;
@@ -66,8 +67,9 @@ export async function buildApp(options: BuildAppOptions = {}) {
     async start(port = config.port): Promise<string> {
       // The demo page and dev token endpoint first (see static.ts), then Yoga.
       httpServer = createServer(withWebRoutes(config, yoga));
+      // Sockets attach once listening: a listen error (port in use) is reported by listen().
+      await listen(httpServer, port);
       ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
-      await new Promise<void>((resolve) => httpServer!.listen(port, resolve));
       const address = httpServer.address() as AddressInfo;
       return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
     },

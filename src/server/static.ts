@@ -1,26 +1,17 @@
-// The demo page (web/) on `/` and `/assets/*`, bundled in memory by esbuild on first request
-// (again when web/ changes, outside production). Only paths of the built bundle are served: a
+// The demo page (web/) on `/` and `/assets/*`: in production the files `npm run build:web` wrote,
+// otherwise bundled in memory by esbuild on first request and again when web/ changes (see
+// web-build.ts). Only paths of the built bundle are served: a
 // URL never becomes a file path. Outside production, `GET /dev/token?userID=alice` hands out a
 // bearer token for the page's user picker (like `npm run token`). Everything else goes to Yoga.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import type { RequestListener, ServerResponse } from 'node:http';
-import { basename, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { signToken } from '../auth/jwt.ts';
 import type { AppConfig } from '../config.ts';
 import { USER_ID_PATTERN } from '../resolvers/ids.ts';
-
-export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
-
-type Asset = { type: string; body: Uint8Array };
-type Site = ReadonlyMap<string, Asset>;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
+import { StartupError } from '../startup-error.ts';
+import { BUILT_WEB_DIR, bundleSite, readSite, type Site, WEB_DIR } from './web-build.ts';
 
 const PAGE_CSP = [
   "default-src 'self'",
@@ -31,38 +22,16 @@ const PAGE_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-/** Builds the page: web/index.html as is, web/main.ts and web/style.css bundled into /assets/. */
-export async function buildSite(production: boolean): Promise<Site> {
-  const { build } = await import('esbuild');
-  const result = await build({
-    absWorkingDir: WEB_DIR,
-    entryPoints: ['main.ts', 'style.css'],
-    outdir: 'assets',
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: production,
-    sourcemap: production ? false : 'linked',
-    logLevel: 'silent',
-  });
-  const site = new Map<string, Asset>();
-  site.set('/', { type: CONTENT_TYPES['.html'], body: await readFile(join(WEB_DIR, 'index.html')) });
-  for (const file of result.outputFiles) {
-    const type = CONTENT_TYPES[extname(file.path)];
-    if (type) site.set(`/assets/${basename(file.path)}`, { type, body: file.contents });
-  }
-  return site;
-}
-
 let cached: { key: string; site: Promise<Site> } | undefined;
 
-/** The built page, shared by every app in the process; rebuilt when web/ changes (not in production). */
+/**
+ * The page, shared by every app in the process. In production, the files `npm run build:web`
+ * wrote; outside it, bundled in memory and rebuilt when web/ changes.
+ */
 function currentSite(production: boolean): Promise<Site> {
   return sourceStamp(production).then((key) => {
     if (cached?.key !== key) {
-      const site = buildSite(production);
+      const site = production ? readSite(BUILT_WEB_DIR) : bundleSite(false);
       cached = { key, site };
       // A failed build is retried on the next request.
       site.catch(() => {
@@ -117,6 +86,11 @@ async function devToken(config: AppConfig, userID: string | null, res: ServerRes
  * production by default), the token endpoint only outside production.
  */
 export function withWebRoutes(config: AppConfig, next: RequestListener): RequestListener {
+  if (config.production && config.explorer && !existsSync(join(BUILT_WEB_DIR, 'index.html'))) {
+    throw new StartupError(
+      `GRAPHQL_EXPLORER=true serves the demo page, which is not built (${BUILT_WEB_DIR}): run npm run build:web`,
+    );
+  }
   return (req, res) => {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) return next(req, res);

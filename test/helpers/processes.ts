@@ -1,4 +1,4 @@
-// Real server processes for the scale-out tests: `node --import tsx src/server/main.ts` on a free
+// Real server processes for the scale-out tests: `node src/server/main.ts` on a free
 // port, plus plain HTTP and graphql-ws clients that talk to them over real sockets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ export type ServerProcess = Awaited<ReturnType<typeof spawnServer>>;
 /** Starts `src/server/main.ts` in its own process; it migrates DATABASE_URL on start. */
 export async function spawnServer(env: { DATABASE_URL: string; REDIS_URL?: string }) {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['src/server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

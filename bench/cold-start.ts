@@ -1,0 +1,152 @@
+// npm run bench:cold-start: time from spawning a server to its first GraphQL answer, and the
+// resident memory of the whole process tree (npm, sh, node...) once it has answered 50 requests.
+// It starts the service with the README's production command (`npm start`, NODE_ENV=production,
+// fresh SQLite file) and a bare graphql-yoga server (`node bench/cold-start/bare-yoga.ts`), in
+// alternating rounds, and prints medians. COLD_START_DIR runs another checkout's `npm start`
+// (to compare with an older commit); COLD_START_ROUNDS sets the rounds (default 5).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/setup/servers.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SERVICE_DIR = process.env.COLD_START_DIR ?? ROOT;
+const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 5);
+const SECRET = 'cold-start-secret-0123456789abcdef0123456789';
+/** Requests sent after the first answer, before RSS is read: a server that has done some work. */
+const WARM_REQUESTS = 50;
+
+type Sample = { firstAnswerMs: number; rssMB: number; processes: number };
+
+/** Every process below `pid` (inclusive), from /proc: npm start is npm, sh and node (and tsx's). */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]) ?? []));
+  return tree;
+}
+
+function rssKB(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function query(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function measure(start: (port: number) => ChildProcess): Promise<Sample> {
+  const port = await freePort();
+  const began = performance.now();
+  const child = start(port);
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    while (!(await query(port))) {
+      if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
+      if (performance.now() - began > 60_000) throw new Error('no answer within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const firstAnswerMs = performance.now() - began;
+    for (let i = 0; i < WARM_REQUESTS; i++) await query(port);
+    const tree = processTree(child.pid!);
+    const rssMB = tree.reduce((sum, pid) => sum + rssKB(pid), 0) / 1024;
+    return { firstAnswerMs, rssMB, processes: tree.length };
+  } finally {
+    // The whole group: an older `npm start` (through tsx) left its server running on SIGTERM.
+    process.kill(-child.pid!, 'SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function service(dataDir: string) {
+  return (port: number) =>
+    spawn('npm', ['start'], {
+      cwd: SERVICE_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        AUTH_SECRET: SECRET,
+        PORT: String(port),
+        DATABASE_URL: `file:${join(dataDir, `${port}.db`)}`,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+}
+
+const bareYoga = (port: number) =>
+  spawn(process.execPath, ['bench/cold-start/bare-yoga.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'cold-start-'));
+const runs: Record<'service' | 'bare', Sample[]> = { service: [], bare: [] };
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.bare.push(await measure(bareYoga));
+    runs.service.push(await measure(service(dataDir)));
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+const summary = (samples: Sample[]) => ({
+  firstAnswerMs: Math.round(median(samples.map((s) => s.firstAnswerMs))),
+  spreadMs: samples.map((s) => Math.round(s.firstAnswerMs)),
+  rssMB: Math.round(median(samples.map((s) => s.rssMB))),
+  processes: median(samples.map((s) => s.processes)),
+});
+const result = {
+  node: process.version,
+  serviceDir: SERVICE_DIR,
+  service: summary(runs.service),
+  bare: summary(runs.bare),
+};
+console.log(JSON.stringify(result, null, 2));
+console.log(
+  `cold start to first answer: service ${result.service.firstAnswerMs} ms, bare yoga ${result.bare.firstAnswerMs} ms ` +
+    `(${(result.service.firstAnswerMs / result.bare.firstAnswerMs).toFixed(2)}x); RSS ${result.service.rssMB} MB ` +
+    `in ${result.service.processes} processes vs ${result.bare.rssMB} MB`,
+);
