@@ -35,7 +35,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sqlite',
-          include: [...core, 'test/security/*.test.ts', 'test/browser/*.test.ts'],
+          include: [
+            ...core,
+            'test/security/*.test.ts',
+            'test/browser/*.test.ts',
+            'test/ops/startup.test.ts',
+            'test/ops/production-start.test.ts',
+          ],
           env: { TEST_PROVIDER: 'sqlite' },
         },
       },
@@ -45,7 +51,12 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgresql',
-                include: [...core, 'test/scale/*.test.ts', 'test/reliability/faults.test.ts'],
+                include: [
+                  ...core,
+                  'test/scale/*.test.ts',
+                  'test/reliability/faults.test.ts',
+                  'test/ops/startup-postgres.test.ts',
+                ],
                 env: { TEST_PROVIDER: 'postgresql' },
                 globalSetup: ['test/setup/servers.ts'],
               },

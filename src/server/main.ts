@@ -1,18 +1,26 @@
 // npm start (`node src/server/main.ts`, on Node's own type stripping): applies pending
 // migrations, then serves GraphQL, GraphiQL and graphql-ws on /graphql. A start-up mistake
 // (a setting, the port, the database) ends in one line on stderr and exit code 1.
+import { loadConfig } from '../config.ts';
 import { StartupError } from '../startup-error.ts';
-import { type App, buildApp } from './app.ts';
+import type { App } from './app.ts';
+
+function refuse(error: unknown): never {
+  if (!(error instanceof StartupError)) throw error;
+  console.error(`read receipts cannot start: ${error.message}`);
+  process.exit(1);
+}
 
 let app: App;
 let url: string;
 try {
-  app = await buildApp();
+  // Settings first, before loading the app's modules: a wrong setting fails in a moment.
+  const config = loadConfig();
+  const { buildApp } = await import('./app.ts');
+  app = await buildApp({ config });
   url = await app.start();
 } catch (error) {
-  if (!(error instanceof StartupError)) throw error;
-  console.error(`read receipts cannot start: ${error.message}`);
-  process.exit(1);
+  refuse(error);
 }
 console.log(`read receipts: GraphQL ${url}  (GraphiQL in a browser, graphql-ws on the same URL)`);
 

@@ -41,7 +41,11 @@ function asPostgres(bin: string, args: string[]) {
   execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function startPostgres(binDir: string) {
+/**
+ * A fresh PostgreSQL cluster on a free port, not yet running: `start()` and `stop()` it (or
+ * `stop('smart')`, which waits for open sessions and refuses new ones meanwhile) as a test needs.
+ */
+export async function initPostgres(binDir = postgresBinDir()!) {
   const dir = mkdtempSync(join(tmpdir(), 'rr-pg-'));
   chmodSync(dir, 0o700);
   if (process.getuid?.() === 0) {
@@ -52,11 +56,24 @@ async function startPostgres(binDir: string) {
   const port = await freePort();
   asPostgres(join(binDir, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`;
-  asPostgres(join(binDir, 'pg_ctl'), ['-D', join(dir, 'data'), '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const pgCtl = (...args: string[]) => asPostgres(join(binDir, 'pg_ctl'), ['-D', join(dir, 'data'), ...args]);
   return {
+    port,
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => asPostgres(join(binDir, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']),
+    start: () => pgCtl('-o', options, '-l', join(dir, 'log'), '-w', 'start'),
+    /** 'smart' returns at once (-W); the server goes when its last session ends. */
+    stop: (mode: 'immediate' | 'smart' = 'immediate') => pgCtl('-m', mode, ...(mode === 'smart' ? ['-W'] : []), 'stop'),
+    /** Waits (up to 60 s) until a stop has finished. */
+    waitStopped: () => {
+      for (let i = 0; i < 600 && existsSync(join(dir, 'data', 'postmaster.pid')); i++) execFileSync('sleep', ['0.1']);
+    },
   };
+}
+
+async function startPostgres(binDir: string) {
+  const pg = await initPostgres(binDir);
+  pg.start();
+  return pg;
 }
 
 /** A Redis server of its own on a free port; `restart()` stops it and starts it again on that port. */
@@ -112,7 +129,7 @@ export default async function setup(project: TestProject) {
   let postgresUrl = process.env.TEST_POSTGRES_URL;
   if (!postgresUrl) {
     const pg = await startPostgres(postgresBinDir()!);
-    stops.push(pg.stop);
+    stops.push(() => pg.stop());
     postgresUrl = pg.url;
   }
   let redisUrl = process.env.TEST_REDIS_URL;
