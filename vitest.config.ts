@@ -45,7 +45,14 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgresql',
-                include: [...core, 'test/scale/*.test.ts', 'test/reliability/faults.test.ts'],
+                include: [
+                  ...core,
+                  'test/scale/*.test.ts',
+                  'test/reliability/faults.test.ts',
+                  // The security tests where the database or Redis makes a difference.
+                  'test/security/hostile-ids.test.ts',
+                  'test/security/redis-outage.test.ts',
+                ],
                 env: { TEST_PROVIDER: 'postgresql' },
                 globalSetup: ['test/setup/servers.ts'],
               },
