@@ -52,6 +52,7 @@ export default defineConfig({
                   // The security tests where the database or Redis makes a difference.
                   'test/security/hostile-ids.test.ts',
                   'test/security/redis-outage.test.ts',
+                  'test/security/send-idempotency.test.ts',
                 ],
                 env: { TEST_PROVIDER: 'postgresql' },
                 globalSetup: ['test/setup/servers.ts'],

@@ -33,8 +33,18 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
     maxRetriesPerRequest: 0,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
   });
-  // Without a listener ioredis prints each failed reconnection; readiness reports the outage.
-  commandClient.on('error', () => {});
+  // Without a listener ioredis prints every failed reconnection (several a second); one line
+  // per outage is enough, and /ready reports it meanwhile.
+  let down = false;
+  for (const client of [publishClient, subscribeClient, commandClient]) {
+    client.on('error', (error: Error) => {
+      if (!down) console.error(`[redis] unreachable, retrying: ${error.message}`);
+      down = true;
+    });
+    client.on('ready', () => {
+      down = false;
+    });
+  }
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<PubSubEvents>({ eventTarget }),

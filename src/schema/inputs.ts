@@ -32,6 +32,13 @@ export const msgIdListSchema = z
   .max(MAX_RECEIPT_BATCH, `at most ${MAX_RECEIPT_BATCH} message IDs per call`)
   .refine(noDuplicates, 'has the same message ID twice');
 
+/** An idempotency key as clients make them (UUIDs, ULIDs, Tencent's random ids): short and plain. */
+export const clientMsgIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@#-]{1,64}$/, '1 to 64 letters, digits, or _ . : @ # -')
+  .optional()
+  .nullable();
+
 export const textSchema = z
   .string()
   .min(1, 'must not be empty')

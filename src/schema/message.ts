@@ -3,7 +3,7 @@ import { conversationIDFor, fitsIntColumn, parseMessageID } from '../resolvers/i
 import type { MessageRow } from '../resolvers/messages.ts';
 import { builder } from './builder.ts';
 import { connectionResult } from './connection.ts';
-import { conversationIdSchema, cursorSchema, pageSizeSchema, textSchema } from './inputs.ts';
+import { clientMsgIdSchema, conversationIdSchema, cursorSchema, pageSizeSchema, textSchema } from './inputs.ts';
 import { MessageReceiptRef } from './receipt-type.ts';
 
 /** node(id: "Message:<id>"): a malformed id is the caller's mistake, not a server error. */
@@ -82,8 +82,19 @@ builder.mutationFields((t) => ({
       conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
       text: t.arg.string({ required: true, validate: textSchema }),
       needReadReceipt: t.arg.boolean({ defaultValue: false }),
+      clientMsgID: t.arg.string({
+        description:
+          'Idempotency key: repeating one (a retry after a lost answer) returns the original message and sends nothing twice.',
+        validate: clientMsgIdSchema,
+      }),
     },
-    resolve: (_root, { conversationID, text, needReadReceipt }, ctx) =>
-      ctx.services.messages.send(ctx.viewer!.userID, conversationID, text, needReadReceipt ?? false),
+    resolve: (_root, { conversationID, text, needReadReceipt, clientMsgID }, ctx) =>
+      ctx.services.messages.send(
+        ctx.viewer!.userID,
+        conversationID,
+        text,
+        needReadReceipt ?? false,
+        clientMsgID ?? undefined,
+      ),
   }),
 }));
