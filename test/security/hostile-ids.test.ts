@@ -3,15 +3,19 @@
 // PostgreSQL (where an id past int4 used to fail the statement and the whole markRead batch).
 // Beside each sweep, the same argument with an honest value works.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MUTATION_RATE_LIMITS } from '../../src/config.ts';
 import { MAX_INT_COLUMN } from '../../src/resolvers/ids.ts';
 import { type GqlResult, startTestApp, type TestApp } from '../helpers/app.ts';
 import {
+  ADD_MEMBERS,
   CONVERSATIONS,
   CREATE_GROUP,
+  MARK_CONVERSATION_READ,
   MARK_READ,
   MESSAGES,
   READ_MEMBERS,
   RECEIPTS,
+  REMOVE_MEMBERS,
   SEND,
 } from '../helpers/operations.ts';
 
@@ -19,7 +23,9 @@ let t: TestApp;
 let groupMsg: string;
 let c2cMsg: string;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Limits out of the way: the sweep makes many calls, and each counts before validation.
+  const unlimited = Object.values(MUTATION_RATE_LIMITS).map(({ setting }) => [setting, '1000000']);
+  t = await startTestApp(Object.fromEntries(unlimited));
   await t.ok('alice', CREATE_GROUP, { groupID: 'g', name: 'G', type: 'WORK', memberIDs: ['bob', 'carol'] });
   const group = await t.ok('alice', SEND, { conversationID: 'GROUPg', text: 'hi', needReadReceipt: true });
   groupMsg = group.sendMessage.msgID;
@@ -108,6 +114,49 @@ describe('message ids', () => {
     expect(result.data?.node ?? null).toBeNull();
     for (const error of result.errors ?? []) expect(error.extensions?.code).toBe('BAD_USER_INPUT');
     expect(logLines).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('conversation, group and user ids', () => {
+  const HOSTILE_CONVERSATION_IDS = [
+    '',
+    'C2C',
+    'GROUP',
+    'C2C\u0000bob',
+    'GROUPg\u0000',
+    `GROUP${'g'.repeat(100)}`,
+    'DMbob',
+    'C2Calice',
+    'C2C../bob',
+    'C2Cbob\ud800',
+  ];
+  const HOSTILE_USER_IDS = ['', 'a\u0000b', 'x'.repeat(65), 'a:b', ' ', 'bob\ud800'];
+
+  it('honest ids work (control)', async () => {
+    expect((await t.gql('alice', MARK_CONVERSATION_READ, { conversationID: 'GROUPg' })).errors).toBeUndefined();
+    expect((await t.gql('alice', ADD_MEMBERS, { groupID: 'g', userIDs: ['dan'] })).errors).toBeUndefined();
+    expect((await t.gql('alice', REMOVE_MEMBERS, { groupID: 'g', userIDs: ['dan'] })).errors).toBeUndefined();
+    expect(logLines).toBe(0);
+  });
+
+  it.each(HOSTILE_CONVERSATION_IDS)('conversationID %j is BAD_USER_INPUT everywhere', async (conversationID) => {
+    expectBadInput(await t.gql('alice', SEND, { conversationID, text: 'x' }), 'sendMessage');
+    expectBadInput(await t.gql('alice', MARK_CONVERSATION_READ, { conversationID }), 'markConversationRead');
+    expectBadInput(await t.gql('alice', MESSAGES, { conversationID }), 'messages');
+  });
+
+  it.each(HOSTILE_USER_IDS)('groupID or userID %j is BAD_USER_INPUT everywhere', async (id) => {
+    expectBadInput(
+      await t.gql('alice', CREATE_GROUP, { groupID: id, name: 'n', type: 'WORK', memberIDs: [] }),
+      'createGroup groupID',
+    );
+    expectBadInput(
+      await t.gql('alice', CREATE_GROUP, { name: 'n', type: 'WORK', memberIDs: [id] }),
+      'createGroup memberIDs',
+    );
+    expectBadInput(await t.gql('alice', ADD_MEMBERS, { groupID: id, userIDs: ['dan'] }), 'addGroupMembers groupID');
+    expectBadInput(await t.gql('alice', ADD_MEMBERS, { groupID: 'g', userIDs: [id] }), 'addGroupMembers userIDs');
+    expectBadInput(await t.gql('alice', REMOVE_MEMBERS, { groupID: 'g', userIDs: [id] }), 'removeGroupMembers userIDs');
   });
 });
 
