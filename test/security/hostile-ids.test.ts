@@ -214,17 +214,23 @@ describe('cursors', () => {
   });
 });
 
+/** `count` messages from alice to group g that need a receipt, by msgID. */
+async function groupMessages(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { sendMessage } = await t.ok('alice', SEND, {
+      conversationID: 'GROUPg',
+      text: `m${i}`,
+      needReadReceipt: true,
+    });
+    ids.push(sendMessage.msgID);
+  }
+  return ids;
+}
+
 describe('a markRead batch is immune to any one call', () => {
   it('over HTTP: 20 honest calls and the overflow ids of the issue, at once', async () => {
-    const messages: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const { sendMessage } = await t.ok('alice', SEND, {
-        conversationID: 'GROUPg',
-        text: `h${i}`,
-        needReadReceipt: true,
-      });
-      messages.push(sendMessage.msgID);
-    }
+    const messages = await groupMessages(20);
     const hostile = Array.from({ length: 3 }, () => t.gql('eve', MARK_READ, { msgIDs: ['2147483648'] }));
     const honest = messages.map((id) => t.gql('carol', MARK_READ, { msgIDs: [id] }));
     const results = await Promise.all([...honest, ...hostile]);
@@ -233,15 +239,7 @@ describe('a markRead batch is immune to any one call', () => {
   });
 
   it('honest calls all succeed while hostile calls share their batch', async () => {
-    const messages: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const { sendMessage } = await t.ok('alice', SEND, {
-        conversationID: 'GROUPg',
-        text: `m${i}`,
-        needReadReceipt: true,
-      });
-      messages.push(Number(sendMessage.msgID));
-    }
+    const messages = (await groupMessages(20)).map(Number);
     const receipts = t.app.services.receipts;
     // Straight to the service, past the schema's checks, all in one tick: one batch. The NUL
     // byte is refused by PostgreSQL (invalid UTF-8) inside the transaction, failing it.
