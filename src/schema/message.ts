@@ -77,16 +77,13 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   sendMessage: t.field({
     type: MessageRef,
-    description: 'Sends to C2C<userID> or GROUP<groupID>. needReadReceipt asks receivers for read receipts.',
+    description:
+      'Sends to C2C<userID> or GROUP<groupID>. needReadReceipt asks receivers for read receipts. clientMsgID is an idempotency key: repeating one (a retry after a lost answer) returns the original message and sends nothing twice.',
     args: {
       conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
       text: t.arg.string({ required: true, validate: textSchema }),
       needReadReceipt: t.arg.boolean({ defaultValue: false }),
-      clientMsgID: t.arg.string({
-        description:
-          'Idempotency key: repeating one (a retry after a lost answer) returns the original message and sends nothing twice.',
-        validate: clientMsgIdSchema,
-      }),
+      clientMsgID: t.arg.string({ validate: clientMsgIdSchema }),
     },
     resolve: (_root, { conversationID, text, needReadReceipt, clientMsgID }, ctx) =>
       ctx.services.messages.send(

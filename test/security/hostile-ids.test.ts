@@ -3,9 +3,8 @@
 // PostgreSQL (where an id past int4 used to fail the statement and the whole markRead batch).
 // Beside each sweep, the same argument with an honest value works.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MUTATION_RATE_LIMITS } from '../../src/config.ts';
 import { MAX_INT_COLUMN } from '../../src/resolvers/ids.ts';
-import { type GqlResult, startTestApp, type TestApp } from '../helpers/app.ts';
+import { type GqlResult, NO_RATE_LIMITS, startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   ADD_MEMBERS,
   CONVERSATIONS,
@@ -24,8 +23,7 @@ let groupMsg: string;
 let c2cMsg: string;
 beforeAll(async () => {
   // Limits out of the way: the sweep makes many calls, and each counts before validation.
-  const unlimited = Object.values(MUTATION_RATE_LIMITS).map(({ setting }) => [setting, '1000000']);
-  t = await startTestApp(Object.fromEntries(unlimited));
+  t = await startTestApp(NO_RATE_LIMITS);
   await t.ok('alice', CREATE_GROUP, { groupID: 'g', name: 'G', type: 'WORK', memberIDs: ['bob', 'carol'] });
   const group = await t.ok('alice', SEND, { conversationID: 'GROUPg', text: 'hi', needReadReceipt: true });
   groupMsg = group.sendMessage.msgID;
