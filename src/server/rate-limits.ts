@@ -12,6 +12,7 @@ import {
   getOperationAST,
   getVariableValues,
   Kind,
+  type TypeNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields.js';
 import type { Plugin } from 'graphql-yoga';
@@ -75,7 +76,10 @@ export function mutationCalls(
   const operation = getOperationAST(document, operationName);
   const mutationType = schema.getMutationType();
   if (operation?.operation !== 'mutation' || !mutationType) return calls;
-  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  // Only @skip/@include read variables here, and their `if` takes Booleans (validation holds
+  // variables to their positions): coercing just those skips the cost of coercing big inputs.
+  const booleans = (operation.variableDefinitions ?? []).filter((d) => namedType(d.type) === 'Boolean');
+  const variables = getVariableValues(schema, booleans, rawVariables ?? {});
   if (variables.errors) return calls;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) {
@@ -88,6 +92,8 @@ export function mutationCalls(
   }
   return calls;
 }
+
+const namedType = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type));
 
 /**
  * RATE_LIMITED, with the wait in seconds: over HTTP also status 429 and a Retry-After header,
