@@ -65,4 +65,32 @@ describe.runIf(testProvider === 'postgresql')('Redis outage', () => {
     expect(await ready()).toBe(200);
     expect((await send('back')).errors).toBeUndefined();
   }, 60_000);
+
+  it('shares limits between instances through Redis, and still limits (per instance) while it is down', async () => {
+    const limit = { RATE_LIMIT_SEND_MESSAGE_PER_MINUTE: '3', REDIS_URL: redis.url };
+    const a = await startTestApp({ ...limit, DATABASE_URL: t.databaseUrl });
+    const b = await startTestApp({ ...limit, DATABASE_URL: t.databaseUrl });
+    try {
+      const sendVia = (app: TestApp) => app.gql('carol', SEND, { conversationID: 'C2Cdan', text: 'shared' });
+      const code = (result: Awaited<ReturnType<typeof sendVia>>) => result.errors?.[0]?.extensions?.code;
+      // 3 across two instances are allowed; the 4th, on either, is not.
+      expect([code(await sendVia(a)), code(await sendVia(b)), code(await sendVia(a))]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      expect(code(await sendVia(b))).toBe('RATE_LIMITED');
+
+      redis.stop();
+      // Down: each instance counts on its own, from zero, but still refuses past the limit.
+      const down = [];
+      for (let i = 0; i < 4; i++) down.push(code(await within(sendVia(a), 'sendMessage')));
+      expect(down).toEqual([undefined, undefined, undefined, 'RATE_LIMITED']);
+      expect(await t.db.message.count({ where: { senderId: 'carol' } })).toBe(6);
+    } finally {
+      redis.restart(0);
+      await a.stop();
+      await b.stop();
+    }
+  }, 60_000);
 });
