@@ -56,6 +56,10 @@ export default defineConfig({
                   'test/scale/*.test.ts',
                   'test/reliability/faults.test.ts',
                   'test/ops/startup-postgres.test.ts',
+                  // The security tests where the database or Redis makes a difference.
+                  'test/security/hostile-ids.test.ts',
+                  'test/security/redis-outage.test.ts',
+                  'test/security/send-idempotency.test.ts',
                 ],
                 env: { TEST_PROVIDER: 'postgresql' },
                 globalSetup: ['test/setup/servers.ts'],

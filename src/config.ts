@@ -11,6 +11,37 @@ export const MIN_AUTH_SECRET_BYTES = 32;
 
 const PORT_RANGE = 'expected a whole number from 0 to 65535 (0 picks a free port)';
 
+/**
+ * Per-user writes per minute, one limit for every mutation, each overridable by its setting.
+ * Chosen so no human pace (nor a client catching up after being offline) comes near them, while
+ * a script cannot flood the database: a person creates a few groups a day, flips a privacy
+ * switch now and then, and opens or reads a chat at most a few times a second.
+ */
+export const MUTATION_RATE_LIMITS = {
+  sendMessage: { setting: 'RATE_LIMIT_SEND_MESSAGE_PER_MINUTE', perMinute: 300 },
+  // A client sends receipts for each page it shows while scrolling (up to 30 ids each).
+  markRead: { setting: 'RATE_LIMIT_MARK_READ_PER_MINUTE', perMinute: 600 },
+  // Sent when a chat is opened, and again for each message arriving while it is open.
+  markConversationRead: { setting: 'RATE_LIMIT_MARK_CONVERSATION_READ_PER_MINUTE', perMinute: 300 },
+  // Each call may name up to 500 users (MAX_IDS_PER_CALL), each a row created on first mention.
+  createGroup: { setting: 'RATE_LIMIT_CREATE_GROUP_PER_MINUTE', perMinute: 10 },
+  addGroupMembers: { setting: 'RATE_LIMIT_ADD_GROUP_MEMBERS_PER_MINUTE', perMinute: 60 },
+  removeGroupMembers: { setting: 'RATE_LIMIT_REMOVE_GROUP_MEMBERS_PER_MINUTE', perMinute: 60 },
+  setReadReceiptsEnabled: { setting: 'RATE_LIMIT_SET_READ_RECEIPTS_ENABLED_PER_MINUTE', perMinute: 20 },
+  updateProfile: { setting: 'RATE_LIMIT_UPDATE_PROFILE_PER_MINUTE', perMinute: 20 },
+  // Any mutation added later without a line here, until it gets one of its own.
+  otherMutation: { setting: 'RATE_LIMIT_OTHER_MUTATION_PER_MINUTE', perMinute: 60 },
+} as const;
+export type RateLimitedOperation = keyof typeof MUTATION_RATE_LIMITS;
+export type RateLimits = Record<RateLimitedOperation, number>;
+
+const rateLimitSettings = Object.fromEntries(
+  Object.values(MUTATION_RATE_LIMITS).map(({ setting, perMinute }) => [
+    setting,
+    z.coerce.number().int().positive().default(perMinute),
+  ]),
+) as Record<(typeof MUTATION_RATE_LIMITS)[RateLimitedOperation]['setting'], z.ZodDefault<z.ZodCoercedNumber>>;
+
 const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(4000),
@@ -34,8 +65,7 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().optional(),
   /** Production only: turns GraphiQL and introspection back on. */
   GRAPHQL_EXPLORER: z.enum(['true', 'false']).optional(),
-  RATE_LIMIT_MARK_READ_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  RATE_LIMIT_SEND_MESSAGE_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  ...rateLimitSettings,
   MAX_REQUEST_BYTES: z.coerce
     .number()
     .int()
@@ -53,7 +83,8 @@ export type AppConfig = {
   redisUrl?: string;
   /** GraphiQL and introspection: on outside production, off in it unless GRAPHQL_EXPLORER=true. */
   explorer: boolean;
-  rateLimits: { markReadPerMinute: number; sendMessagePerMinute: number };
+  /** Per user and minute, by mutation (see MUTATION_RATE_LIMITS). */
+  rateLimits: RateLimits;
   maxRequestBytes: number;
 };
 
@@ -89,10 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     receiptGroupTypes: new Set(parsed.READ_RECEIPT_GROUP_TYPES),
     redisUrl: parsed.REDIS_URL || undefined,
     explorer: production ? parsed.GRAPHQL_EXPLORER === 'true' : parsed.GRAPHQL_EXPLORER !== 'false',
-    rateLimits: {
-      markReadPerMinute: parsed.RATE_LIMIT_MARK_READ_PER_MINUTE,
-      sendMessagePerMinute: parsed.RATE_LIMIT_SEND_MESSAGE_PER_MINUTE,
-    },
+    rateLimits: Object.fromEntries(
+      Object.entries(MUTATION_RATE_LIMITS).map(([operation, { setting }]) => [operation, parsed[setting]]),
+    ) as RateLimits,
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
   };
 }

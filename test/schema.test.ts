@@ -15,7 +15,7 @@ describe('schema.graphql', () => {
       'createGroup(groupID: ID, name: String!, type: GroupType!, memberIDs: [ID!]!): Group!',
       'addGroupMembers(groupID: ID!, userIDs: [ID!]!): Group!',
       'removeGroupMembers(groupID: ID!, userIDs: [ID!]!): Group!',
-      'sendMessage(conversationID: String!, text: String!, needReadReceipt: Boolean = false): Message!',
+      'sendMessage(conversationID: String!, text: String!, needReadReceipt: Boolean = false, clientMsgID: String): Message!',
       'markRead(msgIDs: [ID!]!): [MessageReceipt!]!',
       'markConversationRead(conversationID: String!): Conversation!',
       'setReadReceiptsEnabled(enabled: Boolean!): User!',

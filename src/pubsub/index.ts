@@ -10,9 +10,16 @@ export type PubSubEvents = {
   'receipts:sender': [senderID: string, receipt: ReceiptView];
 };
 
+/** A healthy Redis answers in well under a millisecond; past this, a request stops waiting for it. */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
 export type PubSub = ReturnType<typeof createPubSub<PubSubEvents>>;
 
-/** `redis` is the command connection, shared with other Redis users (rate limits). */
+/**
+ * `redis` is the connection for commands a request waits on (rate limits, readiness): with
+ * Redis down they fail at once, or after REDIS_COMMAND_TIMEOUT_MS, instead of queueing until it
+ * is back, so a request answers and /ready says 503 at once.
+ */
 export type PubSubHandle = { pubsub: PubSub; redis?: Redis; close(): Promise<void>; ping(): Promise<boolean> };
 
 export function createAppPubSub(redisUrl?: string): PubSubHandle {
@@ -21,16 +28,35 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
   }
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const commandClient = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+  });
+  // Without a listener ioredis prints every failed reconnection (several a second); one line
+  // per outage is enough, and /ready reports it meanwhile.
+  let down = false;
+  for (const client of [publishClient, subscribeClient, commandClient]) {
+    client.on('error', (error: Error) => {
+      if (!down) console.error(`[redis] unreachable, retrying: ${error.message}`);
+      down = true;
+    });
+    client.on('ready', () => {
+      down = false;
+    });
+  }
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<PubSubEvents>({ eventTarget }),
-    redis: publishClient,
+    redis: commandClient,
     async close() {
       publishClient.disconnect();
       subscribeClient.disconnect();
+      commandClient.disconnect();
     },
     async ping() {
-      return (await publishClient.ping().catch(() => 'down')) === 'PONG';
+      if (subscribeClient.status !== 'ready') return false;
+      return (await commandClient.ping().catch(() => 'down')) === 'PONG';
     },
   };
 }

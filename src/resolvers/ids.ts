@@ -3,6 +3,28 @@
 // sorted), so both views point to the same row.
 import { badInput } from './errors.ts';
 
+/**
+ * The largest value of an Int column (PostgreSQL's int4; Prisma's Int on SQLite too). Message
+ * ids, seqs and read ranks live in such columns: a larger number in a query fails the statement
+ * (and on PostgreSQL the whole transaction it is in), so input is bounded to it before any query.
+ */
+export const MAX_INT_COLUMN = 2_147_483_647;
+
+/** A value an Int column can hold, at least `min`: what a cursor's number must be. */
+export const fitsIntColumn = (value: unknown, min = 0): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= MAX_INT_COLUMN;
+
+/**
+ * The one definition of a valid message ID, for every entry point (arguments, node ids,
+ * markRead batches): a positive decimal integer with no sign, exponent or leading zero, that
+ * fits its column. Null for anything else.
+ */
+export function parseMessageID(raw: unknown): number | null {
+  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,9}$/.test(raw)) return null;
+  const id = Number(raw);
+  return id <= MAX_INT_COLUMN ? id : null;
+}
+
 /** Letters, digits and `_ - . @`, 1 to 64 characters: no `:`, so storage keys stay unambiguous. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
 /** Like user IDs, plus `#` for generated IDs (Tencent style: @TGS#...). */

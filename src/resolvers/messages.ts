@@ -63,10 +63,29 @@ export class MessageService {
     this.conversations = conversations;
   }
 
-  async send(senderID: string, conversationID: string, text: string, needReadReceipt: boolean): Promise<MessageRow> {
+  /**
+   * Sends a message. With a clientMsgID, a sender who repeats one gets the original message
+   * back and nothing is sent twice: looked up first in the transaction; two concurrent sends
+   * with one key both miss it, the unique (senderId, clientMsgId) index fails the second
+   * (P2002), and its retry finds the first's row.
+   */
+  async send(
+    senderID: string,
+    conversationID: string,
+    text: string,
+    needReadReceipt: boolean,
+    clientMsgID?: string,
+  ): Promise<MessageRow> {
     const ref = parseConversationID(senderID, conversationID);
     const now = new Date();
     return inTransaction(this.deps.db, async (tx) => {
+      if (clientMsgID) {
+        const original = await tx.message.findUnique({
+          where: { senderId_clientMsgId: { senderId: senderID, clientMsgId: clientMsgID } },
+          select: messageSelect,
+        });
+        if (original) return original;
+      }
       if (ref.kind === 'C2C') await this.conversations.ensureC2C(tx, senderID, ref.peerID);
       else if (!(await tx.conversation.count({ where: { id: ref.key } }))) {
         throw notFound(`group ${ref.groupID} does not exist`);
@@ -91,6 +110,7 @@ export class MessageService {
           text,
           needReadReceipt,
           audienceCount: ref.kind === 'GROUP' ? conversation.memberCount - 1 : 1,
+          clientMsgId: clientMsgID,
           createdAt: now,
         },
         select: messageSelect,

@@ -3,6 +3,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, receiptNotFound } from './errors.ts';
+import { fitsIntColumn } from './ids.ts';
 import type { MessageService } from './messages.ts';
 import type { ReceiptService } from './receipts.ts';
 
@@ -38,7 +39,7 @@ function decodeCursor(raw: string, msgID: number, filter: ReadMembersFilter): Cu
     throw badInput('after', 'not a cursor from readMembers');
   }
   const wantFilter = filter === 'READ' ? 'R' : 'U';
-  const keyOk = wantFilter === 'R' ? Number.isSafeInteger(cursor?.k) : typeof cursor?.k === 'string';
+  const keyOk = wantFilter === 'R' ? fitsIntColumn(cursor?.k) : typeof cursor?.k === 'string';
   if (typeof cursor !== 'object' || cursor === null || cursor.f !== wantFilter || !keyOk) {
     throw badInput('after', `not a cursor from a ${filter} list`);
   }

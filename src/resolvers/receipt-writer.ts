@@ -3,7 +3,13 @@
 // number of statements serve many calls, instead of one transaction each. A batch starts one
 // event-loop turn after its first call arrives: a lone call waits microseconds, and calls whose
 // requests are being parsed at that moment join it.
+//
+// No caller's input may fail another caller's call: ids are checked before a call joins a
+// batch, each call's own checks fail only that call (read-batch.ts), and if a batch's
+// transaction fails anyway, each of its calls is retried alone, so only the culprit fails.
 import type { ServiceDeps } from './deps.ts';
+import { badInput } from './errors.ts';
+import { fitsIntColumn } from './ids.ts';
 import { type BatchOutcome, type CountedMessage, type ReadCall, writeReadBatch } from './read-batch.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView, readerReceipt } from './receipt-view.ts';
 
@@ -24,6 +30,10 @@ export class ReceiptWriter {
 
   /** The reader's own receipts, in input order, once the batch holding this call has committed. */
   markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {
+    const invalid = msgIDs.find((id) => !fitsIntColumn(id, 1));
+    if (msgIDs.length === 0 || invalid !== undefined) {
+      return Promise.reject(badInput('msgIDs', `not a message ID: ${invalid ?? 'none given'}`));
+    }
     const done = new Promise<ReceiptView[]>((resolve, reject) => {
       this.queue.push({ call: { readerID, msgIDs }, resolve, reject });
     });
@@ -57,7 +67,10 @@ export class ReceiptWriter {
     return this.queue.splice(0, taken);
   }
 
-  /** Settles every call of the batch; a failed transaction (after its retries) fails them all. */
+  /**
+   * Settles every call of the batch. A failed transaction (after its retries) is tried again
+   * one call at a time, so a call that breaks it fails alone.
+   */
   private async write(batch: Waiting[]): Promise<void> {
     const now = new Date();
     const calls = batch.map((w) => w.call);
@@ -65,7 +78,8 @@ export class ReceiptWriter {
     try {
       outcome = await this.deps.readTransaction((store) => writeReadBatch(store, this.deps.config, calls, now));
     } catch (error) {
-      for (const w of batch) w.reject(error);
+      if (batch.length === 1) batch[0].reject(error);
+      else for (const w of batch) await this.write([w]);
       return;
     }
     outcome.calls.forEach((result, i) => {

@@ -1,13 +1,13 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { DateTimeResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
-import { appError, unauthenticated } from '../resolvers/errors.ts';
+import { appError, badInput, unauthenticated } from '../resolvers/errors.ts';
 import type { Context, SignedInContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
@@ -32,7 +32,22 @@ export const builder = new SchemaBuilder<{
   },
   prisma: { client: (ctx) => ctx.db, dmmf: getDatamodel(), filterConnectionTotalCount: true },
   // No nodes(ids:): an unbounded list of lookups in one field is an easy way to load the server.
-  relay: { clientMutationId: 'omit', cursorType: 'String', nodesQueryOptions: false },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesQueryOptions: false,
+    // A global id that is not base64 of "<node type>:<id>" is the caller's mistake: BAD_USER_INPUT.
+    decodeGlobalID: (globalID) => {
+      let decoded: ReturnType<typeof decodeGlobalID>;
+      try {
+        decoded = decodeGlobalID(globalID);
+      } catch {
+        throw badInput('id', 'not a global ID');
+      }
+      if (!isNodeType(decoded.typename)) throw badInput('id', 'not a global ID');
+      return decoded;
+    },
+  },
   validation: {
     // Name the argument that is wrong, e.g. "msgIDs: at most 30 ids".
     validationError: (failure) => {
@@ -43,6 +58,15 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
+
+/** Whether Pothos can load a type by id (node(id:) would otherwise fail with an internal error). */
+function isNodeType(typename: string): boolean {
+  if (!builder.configStore.hasImplementation(typename)) return false;
+  const options = builder.configStore.getTypeConfig(typename).pothosOptions as Record<string, unknown>;
+  return ['loadOne', 'loadMany', 'loadWithoutCache', 'loadManyWithoutCache'].some(
+    (k) => typeof options[k] === 'function',
+  );
+}
 
 builder.addScalarType('DateTime', DateTimeResolver);
 

@@ -44,12 +44,15 @@ void UserRef;
 const ConversationConnection = builder.connectionObject({ type: ConversationRef, name: 'ConversationConnection' });
 
 type ConversationCursor = { at: Date; key: string };
+/** Cursor times fit a DateTime column on both databases (PostgreSQL stops at 4713 BC). */
+const LATEST_CURSOR_MS = Date.UTC(9999, 11, 31);
 const encode = (c: ConversationView) =>
   Buffer.from(JSON.stringify([c.lastMessageAt.getTime(), c.key])).toString('base64url');
 function decode(raw: string): ConversationCursor {
   try {
     const [at, key] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Number.isSafeInteger(at) && typeof key === 'string') return { at: new Date(at), key };
+    const validAt = Number.isSafeInteger(at) && at >= 0 && at <= LATEST_CURSOR_MS;
+    if (validAt && typeof key === 'string' && key.length <= 200) return { at: new Date(at), key };
   } catch {}
   throw badInput('after', 'not a cursor from conversations');
 }

@@ -1,6 +1,6 @@
 // Argument rules, shared by the fields that take them (zod, through the validation plugin).
 import { z } from 'zod';
-import { GROUP_ID_PATTERN, USER_ID_PATTERN } from '../resolvers/ids.ts';
+import { GROUP_ID_PATTERN, parseMessageID, USER_ID_PATTERN } from '../resolvers/ids.ts';
 import { MAX_RECEIPT_BATCH } from '../resolvers/receipts.ts';
 
 export const MAX_TEXT_BYTES = 8 * 1024;
@@ -24,13 +24,20 @@ export const userIdListSchema = z
 
 export const cursorSchema = z.string().max(512, 'is not a cursor').optional().nullable();
 
-export const msgIdSchema = z.string().regex(/^[1-9][0-9]{0,14}$/, 'not a message ID');
+export const msgIdSchema = z.string().refine((id) => parseMessageID(id) !== null, 'not a message ID');
 
 export const msgIdListSchema = z
   .array(msgIdSchema)
   .min(1, 'give at least one message ID')
   .max(MAX_RECEIPT_BATCH, `at most ${MAX_RECEIPT_BATCH} message IDs per call`)
   .refine(noDuplicates, 'has the same message ID twice');
+
+/** An idempotency key as clients make them (UUIDs, ULIDs, Tencent's random ids): short and plain. */
+export const clientMsgIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@#-]{1,64}$/, '1 to 64 letters, digits, or _ . : @ # -')
+  .optional()
+  .nullable();
 
 export const textSchema = z
   .string()
@@ -40,4 +47,5 @@ export const textSchema = z
 export const pageSizeSchema = (max: number) =>
   z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
-export const toMsgIds = (ids: readonly string[]) => ids.map(Number);
+/** After msgIdSchema: every id parses. */
+export const toMsgIds = (ids: readonly string[]) => ids.map((id) => parseMessageID(id) as number);

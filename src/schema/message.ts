@@ -1,13 +1,23 @@
 import { badInput } from '../resolvers/errors.ts';
-import { conversationIDFor } from '../resolvers/ids.ts';
+import { conversationIDFor, fitsIntColumn, parseMessageID } from '../resolvers/ids.ts';
 import type { MessageRow } from '../resolvers/messages.ts';
 import { builder } from './builder.ts';
 import { connectionResult } from './connection.ts';
-import { conversationIdSchema, cursorSchema, pageSizeSchema, textSchema } from './inputs.ts';
+import { clientMsgIdSchema, conversationIdSchema, cursorSchema, pageSizeSchema, textSchema } from './inputs.ts';
 import { MessageReceiptRef } from './receipt-type.ts';
 
+/** node(id: "Message:<id>"): a malformed id is the caller's mistake, not a server error. */
+function messageIdOf(id: string): number {
+  const parsed = parseMessageID(id);
+  if (parsed === null) throw badInput('id', 'not a message ID');
+  return parsed;
+}
+
 export const MessageRef = builder.loadableNode('Message', {
-  id: { resolve: (m: MessageRow) => m.id, parse: (id) => Number(id) },
+  id: {
+    resolve: (m: MessageRow) => m.id,
+    parse: (id) => messageIdOf(id),
+  },
   // node(id) and every other path load through here: only participants see a message.
   load: (ids: number[], ctx) => ctx.services.messages.loadVisible(ctx.viewer!.userID, ids),
   sort: (m) => m.id,
@@ -54,7 +64,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, { conversationID, first, before }, ctx) => {
       const beforeSeq = before === null || before === undefined ? undefined : Number(before);
-      if (beforeSeq !== undefined && !(Number.isSafeInteger(beforeSeq) && beforeSeq > 0)) {
+      if (beforeSeq !== undefined && !fitsIntColumn(beforeSeq, 1)) {
         throw badInput('before', 'not a cursor from messages');
       }
       const page = await ctx.services.messages.history(ctx.viewer!.userID, conversationID, first ?? 20, beforeSeq);
@@ -67,13 +77,21 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   sendMessage: t.field({
     type: MessageRef,
-    description: 'Sends to C2C<userID> or GROUP<groupID>. needReadReceipt asks receivers for read receipts.',
+    description:
+      'Sends to C2C<userID> or GROUP<groupID>. needReadReceipt asks receivers for read receipts. clientMsgID is an idempotency key: repeating one (a retry after a lost answer) returns the original message and sends nothing twice.',
     args: {
       conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
       text: t.arg.string({ required: true, validate: textSchema }),
       needReadReceipt: t.arg.boolean({ defaultValue: false }),
+      clientMsgID: t.arg.string({ validate: clientMsgIdSchema }),
     },
-    resolve: (_root, { conversationID, text, needReadReceipt }, ctx) =>
-      ctx.services.messages.send(ctx.viewer!.userID, conversationID, text, needReadReceipt ?? false),
+    resolve: (_root, { conversationID, text, needReadReceipt, clientMsgID }, ctx) =>
+      ctx.services.messages.send(
+        ctx.viewer!.userID,
+        conversationID,
+        text,
+        needReadReceipt ?? false,
+        clientMsgID ?? undefined,
+      ),
   }),
 }));

@@ -4,11 +4,16 @@ import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, MUTATION_RATE_LIMITS } from '../../src/config.ts';
 import { type App, buildApp } from '../../src/server/app.ts';
 import { freshDatabase } from './databases.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
+
+/** Settings that put every mutation's rate limit out of the way, for tests that write a lot. */
+export const NO_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  Object.values(MUTATION_RATE_LIMITS).map(({ setting }) => [setting, '1000000']),
+);
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 

@@ -2,13 +2,13 @@
 // restarts under live subscribers. The server must fail clearly, recover alone, and leave no
 // half-written change.
 import { afterAll, describe, expect, it } from 'vitest';
-import { settle, startTestApp, subscribe } from '../helpers/app.ts';
+import { NO_RATE_LIMITS, settle, startTestApp, subscribe } from '../helpers/app.ts';
 import { adminQuery } from '../helpers/databases.ts';
 import { auditDatabase, runLoad, setupLoadGroup } from '../helpers/load.ts';
 import { CREATE_GROUP, MARK_READ, RECEIPT_UPDATED, SEND } from '../helpers/operations.ts';
 import { startRedis } from '../setup/servers.ts';
 
-const unlimited = { RATE_LIMIT_MARK_READ_PER_MINUTE: '1000000', RATE_LIMIT_SEND_MESSAGE_PER_MINUTE: '1000000' };
+const unlimited = NO_RATE_LIMITS;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();

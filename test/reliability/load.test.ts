@@ -3,7 +3,7 @@
 // equals a recount of the raw receipt rows. Figures go to test/artifacts/load-<provider>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { NO_RATE_LIMITS, startTestApp, type TestApp } from '../helpers/app.ts';
 import { testProvider } from '../helpers/databases.ts';
 import { auditDatabase, runLoad, setupLoadGroup } from '../helpers/load.ts';
 
@@ -12,7 +12,7 @@ const SECONDS = Math.min(60, Number(process.env.LOAD_SECONDS ?? 20));
 let t: TestApp;
 let url: string;
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MARK_READ_PER_MINUTE: '1000000', RATE_LIMIT_SEND_MESSAGE_PER_MINUTE: '1000000' });
+  t = await startTestApp(NO_RATE_LIMITS);
   url = await t.app.start(0);
 });
 afterAll(() => t.stop());

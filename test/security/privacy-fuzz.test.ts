@@ -2,7 +2,7 @@
 // after every step against a model kept here, independently of the server's design.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { NO_RATE_LIMITS, startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   ADD_MEMBERS,
   CREATE_GROUP,
@@ -44,7 +44,7 @@ class Model {
 let t: TestApp;
 let run = 0;
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MARK_READ_PER_MINUTE: '100000', RATE_LIMIT_SEND_MESSAGE_PER_MINUTE: '100000' });
+  t = await startTestApp(NO_RATE_LIMITS);
 });
 afterAll(() => t.stop());
 
