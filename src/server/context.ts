@@ -10,7 +10,7 @@ import type { Context, Viewer } from '../schema/context.ts';
 type InitialContext = { request?: Request; connectionParams?: Record<string, unknown> };
 
 export function createContextFactory(deps: { config: AppConfig; db: Db; pubsub: PubSub; services: Services }) {
-  const verify = createTokenVerifier(deps.config.authSecret);
+  const verify = createTokenVerifier({ secret: deps.config.authSecret, ...deps.config.auth });
 
   async function viewerFrom(authorization: unknown): Promise<Viewer | null> {
     if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {

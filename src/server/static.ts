@@ -108,6 +108,8 @@ async function devToken(config: AppConfig, userID: string | null, res: ServerRes
   if (!userID || !USER_ID_PATTERN.test(userID)) {
     return send(res, 400, 'application/json', JSON.stringify({ error: 'userID must match [A-Za-z0-9_.@-]{1,64}' }));
   }
+  // Outside production there is always a secret (the development one by default).
+  if (!config.authSecret) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
   const token = await signToken(config.authSecret, userID, '12h');
   send(res, 200, 'application/json', JSON.stringify({ userID, token }));
 }
