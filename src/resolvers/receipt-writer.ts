@@ -3,6 +3,7 @@
 // number of statements serve many calls, instead of one transaction each. A batch starts one
 // event-loop turn after its first call arrives: a lone call waits microseconds, and calls whose
 // requests are being parsed at that moment join it.
+import { markReadBatchCalls, markReadBatchIds } from '../metrics.ts';
 import type { ServiceDeps } from './deps.ts';
 import { type BatchOutcome, type CountedMessage, type ReadCall, writeReadBatch } from './read-batch.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView, readerReceipt } from './receipt-view.ts';
@@ -57,6 +58,8 @@ export class ReceiptWriter {
   private async write(batch: Waiting[]): Promise<void> {
     const now = new Date();
     const calls = batch.map((w) => w.call);
+    markReadBatchCalls.observe(calls.length);
+    markReadBatchIds.observe(calls.reduce((ids, call) => ids + call.msgIDs.length, 0));
     let outcome: BatchOutcome;
     try {
       outcome = await this.deps.readTransaction((store) => writeReadBatch(store, this.deps.config, calls, now));

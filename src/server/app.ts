@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { DestinationStream } from 'pino';
 import { type AppConfig, loadConfig } from '../config.ts';
 import { createDb, providerOf, type QueryListener } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
@@ -13,16 +14,25 @@ import { schema } from '../schema/index.ts';
 import { createContextFactory } from './context.ts';
 import { maskError } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQL } from './graphiql.ts';
+import { createObservability } from './observability/index.ts';
 import { securityPlugins } from './security.ts';
 import { withWebRoutes } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 
-export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; migrate?: boolean };
+export type BuildAppOptions = {
+  config?: AppConfig;
+  onQuery?: QueryListener;
+  migrate?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logTo?: DestinationStream;
+};
 
 export async function buildApp(options: BuildAppOptions = {}) {
   const config = options.config ?? loadConfig();
+  const observability = createObservability(config, options.logTo);
+  const { logger } = observability;
   if (options.migrate !== false) await applyMigrations(config.databaseUrl);
-  const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery);
+  const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery, logger);
   const pubsubHandle = createAppPubSub(config.redisUrl);
   const pubsub = pubsubHandle.pubsub;
   const provider = providerOf(config.databaseUrl);
@@ -40,8 +50,9 @@ export async function buildApp(options: BuildAppOptions = {}) {
     maskedErrors: { isDev: false, maskError },
     // Off: useRequestBodyLimit (in securityPlugins) checks the length without a stream per request.
     maxRequestBodySize: false,
-    logging: config.production ? 'info' : 'warn',
+    logging: observability.yogaLogger,
     plugins: [
+      ...observability.plugins,
       ...securityPlugins(config, pubsubHandle.redis),
       useReadinessCheck({
         endpoint: '/ready',
@@ -59,14 +70,18 @@ export async function buildApp(options: BuildAppOptions = {}) {
   return {
     config,
     db,
+    logger,
+    /** Sends buffered trace spans now (stop() does too). */
+    flushTelemetry: observability.flush,
     yoga,
     services,
     pubsub,
     /** Listens on `port` (default: config.port; 0 picks a free one) and returns the URL of /graphql. */
     async start(port = config.port): Promise<string> {
       // The demo page and dev token endpoint first (see static.ts), then Yoga.
-      httpServer = createServer(withWebRoutes(config, yoga));
+      httpServer = createServer(withWebRoutes(config, yoga, logger));
       ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
+      observability.watchWebSockets(ws.wsServer);
       await new Promise<void>((resolve) => httpServer!.listen(port, resolve));
       const address = httpServer.address() as AddressInfo;
       return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
@@ -79,6 +94,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
       if (httpServer) await drainHttp(httpServer, () => ws?.close(), graceMs);
       await pubsubHandle.close();
       await db.$disconnect();
+      await observability.flush();
     },
   };
 }

@@ -3,13 +3,13 @@ import { buildApp } from './app.ts';
 
 const app = await buildApp();
 const url = await app.start();
-console.log(`read receipts: GraphQL ${url}  (GraphiQL in a browser, graphql-ws on the same URL)`);
+app.logger.info({ url }, `read receipts: GraphQL ${url}  (GraphiQL in a browser, graphql-ws on the same URL)`);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: stopping`);
+  app.logger.info({ signal }, `${signal}: stopping`);
   await app.stop();
   process.exit(0);
 }

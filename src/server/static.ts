@@ -8,6 +8,7 @@ import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signToken } from '../auth/jwt.ts';
 import type { AppConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
 import { USER_ID_PATTERN } from '../resolvers/ids.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -91,12 +92,12 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(head ? undefined : body);
 }
 
-async function serveAsset(config: AppConfig, path: string, res: ServerResponse, head: boolean) {
+async function serveAsset(config: AppConfig, path: string, res: ServerResponse, head: boolean, logger: Logger) {
   let site: Site;
   try {
     site = await currentSite(config.production);
   } catch (error) {
-    console.error('[web] building the demo page failed:', error);
+    logger.error({ err: error }, 'web: building the demo page failed');
     return send(res, 500, 'text/plain; charset=utf-8', 'The demo page could not be built.\n', head);
   }
   const asset = site.get(path === '/index.html' ? '/' : path);
@@ -118,7 +119,7 @@ async function devToken(config: AppConfig, userID: string | null, res: ServerRes
  * Wraps the Yoga listener: the page when `config.explorer` is on (as GraphiQL: outside
  * production by default), the token endpoint only outside production.
  */
-export function withWebRoutes(config: AppConfig, next: RequestListener): RequestListener {
+export function withWebRoutes(config: AppConfig, next: RequestListener, logger: Logger): RequestListener {
   return (req, res) => {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) return next(req, res);
@@ -129,7 +130,7 @@ export function withWebRoutes(config: AppConfig, next: RequestListener): Request
       return void devToken(config, url.searchParams.get('userID'), res);
     }
     const page = url.pathname === '/' || url.pathname === '/index.html' || url.pathname.startsWith('/assets/');
-    if (page && config.explorer) return void serveAsset(config, url.pathname, res, head);
+    if (page && config.explorer) return void serveAsset(config, url.pathname, res, head, logger);
     next(req, res);
   };
 }
