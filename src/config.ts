@@ -62,6 +62,8 @@ export type AppConfig = {
   metrics: boolean;
   /** OpenTelemetry tracing over OTLP/HTTP, only when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracing?: { endpoint: string; serviceName: string };
+  /** Said once at start-up through the app's logger. */
+  warnings: string[];
   receiptGroupTypes: ReadonlySet<GroupType>;
   redisUrl?: string;
   /** GraphiQL and introspection: on outside production, off in it unless GRAPHQL_EXPLORER=true. */
@@ -73,9 +75,10 @@ export type AppConfig = {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.parse(env);
   const production = parsed.NODE_ENV === 'production';
+  const warnings: string[] = [];
   if (!parsed.AUTH_SECRET && !(production && parsed.AUTH_JWKS_URL)) {
     if (production) throw new Error('AUTH_SECRET or AUTH_JWKS_URL is required when NODE_ENV=production');
-    if (parsed.NODE_ENV !== 'test') console.warn('[config] AUTH_SECRET is not set: using the development secret');
+    if (parsed.NODE_ENV !== 'test') warnings.push('AUTH_SECRET is not set: using the development secret');
   }
   return {
     production,
@@ -103,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sendMessagePerMinute: parsed.RATE_LIMIT_SEND_MESSAGE_PER_MINUTE,
     },
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
+    warnings,
   };
 }

@@ -8,6 +8,9 @@ export type Identity = { userID: string; expiresAt?: number };
 
 export class AuthError extends Error {}
 
+/** The identity provider's JWKS could not be fetched: not the caller's fault, worth a retry. */
+export class KeySetUnavailable extends Error {}
+
 /** What the verifier needs from config (see AUTH_* in README.md). */
 export type AuthSettings = {
   /** HS256 secret; without it, HS256 tokens are refused. */
@@ -55,8 +58,15 @@ export function createTokenVerifier(settings: AuthSettings) {
   // HS256 is verified with the secret only; any other allowed alg with the JWKS only (no alg confusion).
   const keyFor = async (header: JWTHeaderParameters, token: Parameters<NonNullable<typeof jwks>>[1]) => {
     if (header.alg === 'HS256' && hmacKey) return hmacKey;
-    if (jwks) return jwks(header, token);
-    throw new AuthError('the token is invalid');
+    if (!jwks) throw new AuthError('the token is invalid');
+    try {
+      return await jwks(header, token);
+    } catch (error) {
+      // No such key (or an unusable one) is the token's problem; anything else is the fetch's.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JOSENotSupported) throw error;
+      if (error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new KeySetUnavailable(`the identity provider's keys could not be fetched (${String(error)})`, { cause: error });
+    }
   };
   const verified = new Map<string, Remembered>();
 
@@ -105,8 +115,8 @@ function checkLifetime(payload: JWTPayload, maxSeconds: number) {
   if (exp - from > maxSeconds) throw new AuthError(`the token lives longer than the allowed ${maxSeconds} s`);
 }
 
-function asAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
+function asAuthError(error: unknown): Error {
+  if (error instanceof AuthError || error instanceof KeySetUnavailable) return error;
   if (error instanceof errors.JWTExpired) return new AuthError('the token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'exp') return new AuthError('the token has no exp');

@@ -162,6 +162,25 @@ describe('tokens from an identity provider (JWKS)', () => {
   });
 });
 
+describe('an unreachable identity provider', () => {
+  it('answers SERVICE_UNAVAILABLE (retry), not UNAUTHENTICATED, while HS256 tokens still work', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = await startTestApp({
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+      AUTH_USER_ID_CLAIM: 'user_id',
+    });
+    try {
+      expect(await overHttp(down, await hsToken({ user_id: 'alice', iat: now(), exp: now() + 60 }))).toBe('alice');
+      expect(await overHttp(down, await idpToken(keyA))).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await down.stop();
+    }
+  });
+});
+
 describe('token lifetime (HS256 and JWKS alike)', () => {
   const DAY = 24 * 3600;
 

@@ -15,6 +15,7 @@ export type Observability = ReturnType<typeof createObservability>;
 export function createObservability(config: AppConfig, logTo?: DestinationStream) {
   const logger: Logger = createLogger({ level: config.logLevel, production: config.production }, logTo);
   const tracing = config.tracing ? startTracing(config.tracing) : undefined;
+  for (const warning of config.warnings) logger.warn(`config: ${warning}`);
   return {
     logger,
     /** Yoga's own messages (and the errors it reports) as pino lines. */
