@@ -65,7 +65,9 @@ export function createTokenVerifier(settings: AuthSettings) {
       // No such key (or an unusable one) is the token's problem; anything else is the fetch's.
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JOSENotSupported) throw error;
       if (error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-      throw new KeySetUnavailable(`the identity provider's keys could not be fetched (${String(error)})`, { cause: error });
+      throw new KeySetUnavailable(`the identity provider's keys could not be fetched (${String(error)})`, {
+        cause: error,
+      });
     }
   };
   const verified = new Map<string, Remembered>();
