@@ -119,6 +119,13 @@ describe('logs', () => {
       result: 'UNAUTHENTICATED',
       operation: 'Me',
     });
+    // Refused before its parameters are read: still one line, with its status and error code.
+    const big = `query Big { me { userID } } # ${'x'.repeat(t.config.maxRequestBytes)}`;
+    const tooBig = await post('alice', big, {}, { 'x-request-id': 'too-big-1' });
+    expect(tooBig.status).toBe(413);
+    expect(lines.filter((l) => l.requestId === 'too-big-1')).toEqual([
+      expect.objectContaining({ msg: 'graphql', result: expect.not.stringMatching(/^ok$/), status: 413 }),
+    ]);
 
     // A table gone missing: Prisma's message for that is ~20 lines with a code frame.
     const before = lines.length;

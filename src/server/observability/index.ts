@@ -28,9 +28,9 @@ export function createObservability(config: AppConfig, logTo?: DestinationStream
         socket.once('close', () => webSocketConnections.dec());
       });
     },
-    /** Sends the spans still buffered (on shutdown). */
+    /** Sends the spans still buffered (on shutdown); a collector that is down must not stop the shutdown. */
     async flush() {
-      await tracing?.flush();
+      await tracing?.flush().catch((error: unknown) => logger.warn({ err: error }, 'tracing: spans not exported'));
       logger.flush();
     },
   };

@@ -19,6 +19,8 @@ type Observed = {
   requestId: string;
   start: number;
   transport: 'http' | 'ws';
+  /** GraphQL parameters were read: an operation, not GraphiQL's page. */
+  isOperation?: boolean;
   operation?: string;
   type?: string;
   user?: string;
@@ -100,7 +102,9 @@ export function useOperationObserver(logger: Logger): Plugin {
     },
     onParams({ params, request }) {
       const observed = byRequest.get(request);
-      if (observed) observed.operation = params.operationName ?? FIRST_OPERATION_NAME.exec(params.query ?? '')?.[1];
+      if (!observed) return;
+      observed.isOperation = true;
+      observed.operation = params.operationName ?? FIRST_OPERATION_NAME.exec(params.query ?? '')?.[1];
     },
     onExecute({ args }) {
       const observed = observedFor(args);
@@ -126,7 +130,11 @@ export function useOperationObserver(logger: Logger): Plugin {
       const observed = byRequest.get(request);
       if (!observed) return;
       response.headers.set('x-request-id', observed.requestId);
-      if (new URL(request.url).pathname === graphqlEndpoint) finish(observed, response.status);
+      // Requests refused before their parameters are read (size, CSRF) count too.
+      const refused = response.status >= 400;
+      if ((observed.isOperation || refused) && new URL(request.url).pathname === graphqlEndpoint) {
+        finish(observed, response.status);
+      }
     },
   };
 }
