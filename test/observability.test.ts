@@ -193,11 +193,13 @@ describe('metrics', () => {
 });
 
 describe('traces', () => {
-  it('exports a markRead trace with its SQL spans to the OTLP endpoint', async () => {
-    await markReadOnce();
+  it("exports a markRead trace with its SQL spans to the OTLP endpoint, under the caller's trace", async () => {
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await markReadOnce({ traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` });
     await t.app.flushTelemetry();
-    const root = received.find((s) => s.name === 'graphql.mutation MarkRead');
+    const root = received.find((s) => s.name === 'graphql.mutation MarkRead' && s.traceId === callerTrace);
     expect(root, received.map((s) => s.name).join(', ')).toBeDefined();
+    expect(root?.parentSpanId).toBe('00f067aa0ba902b7');
     const trace = received.filter((s) => s.traceId === root?.traceId);
     const sql = trace.filter((s) => s.attributes?.some((a) => a.key === 'db.query.text'));
     // On SQLite the batch runs on prepared statements; on PostgreSQL through Prisma.

@@ -113,7 +113,8 @@ export function createTokenVerifier(settings: AuthSettings) {
 
 function checkLifetime(payload: JWTPayload, maxSeconds: number) {
   const exp = payload.exp as number;
-  const from = typeof payload.iat === 'number' ? payload.iat : nowSeconds();
+  // From iat, or from now when iat is missing or in the future (a future iat cannot shorten it).
+  const from = Math.min(typeof payload.iat === 'number' ? payload.iat : nowSeconds(), nowSeconds());
   if (exp - from > maxSeconds) throw new AuthError(`the token lives longer than the allowed ${maxSeconds} s`);
 }
 

@@ -198,6 +198,10 @@ describe('token lifetime (HS256 and JWKS alike)', () => {
       'UNAUTHENTICATED',
     );
     expect(await overHttp(hs, await hsToken({ sub: 'alice', exp: now() + DAY + 60 }))).toBe('UNAUTHENTICATED');
+    // A future iat cannot shorten a token's lifetime: it counts from now.
+    expect(await overHttp(hs, await hsToken({ sub: 'alice', iat: now() + 7 * DAY, exp: now() + 7 * DAY + 60 }))).toBe(
+      'UNAUTHENTICATED',
+    );
     // An old iat cannot stretch a token: exp - iat is what counts.
     expect(await overHttp(hs, await hsToken({ sub: 'alice', iat: now() - DAY, exp: now() + 120 }))).toBe(
       'UNAUTHENTICATED',

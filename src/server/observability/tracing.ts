@@ -1,7 +1,16 @@
 // OpenTelemetry traces over OTLP/HTTP (JSON), only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 // A span per GraphQL operation; under it Prisma's spans (@prisma/instrumentation, which works
 // with driver adapters) and the SQLite read store's own statements (src/db/read-store/sqlite.ts).
-import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -31,6 +40,11 @@ export function startTracing(settings: TracingSettings): { flush(): Promise<void
 }
 
 const tracer = () => trace.getTracer('read-receipts');
+
+const headerGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
 
 /** Runs `wrapped` inside a new operation span, ended when it settles. */
 function inSpan(parent: Context, wrapped: () => unknown) {
@@ -70,7 +84,11 @@ export function useTracing(): Plugin {
     ctx.request ? wrapped() : inSpan(context.active(), wrapped);
   return {
     instrumentation: {
-      operation: (_payload, wrapped) => inSpan(context.active(), wrapped) as ReturnType<typeof wrapped>,
+      // A caller's W3C traceparent (a gateway, a traced client) makes this span its child.
+      operation: ({ request }, wrapped) =>
+        inSpan(propagation.extract(context.active(), request.headers, headerGetter), wrapped) as ReturnType<
+          typeof wrapped
+        >,
       execute: ({ context: ctx }, wrapped) => fromExecute(ctx, wrapped) as ReturnType<typeof wrapped>,
       subscribe: ({ context: ctx }, wrapped) => fromExecute(ctx, wrapped) as ReturnType<typeof wrapped>,
     },
