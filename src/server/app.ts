@@ -29,7 +29,7 @@ export type BuildAppOptions = {
 
 export async function buildApp(options: BuildAppOptions = {}) {
   const config = options.config ?? loadConfig();
-  const observability = createObservability(config, options.logTo);
+  const observability = await createObservability(config, options.logTo);
   const { logger } = observability;
   if (options.migrate !== false) await applyMigrations(config.databaseUrl);
   const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery, logger);

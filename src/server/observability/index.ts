@@ -9,12 +9,12 @@ import { useMetricsEndpoint } from './metrics-endpoint.ts';
 import { useOperationObserver } from './operations.ts';
 import { startTracing, useTracing } from './tracing.ts';
 
-export type Observability = ReturnType<typeof createObservability>;
+export type Observability = Awaited<ReturnType<typeof createObservability>>;
 
 /** `logTo` replaces stdout (tests read the lines there). */
-export function createObservability(config: AppConfig, logTo?: DestinationStream) {
+export async function createObservability(config: AppConfig, logTo?: DestinationStream) {
   const logger: Logger = createLogger({ level: config.logLevel, production: config.production }, logTo);
-  const tracing = config.tracing ? startTracing(config.tracing) : undefined;
+  const tracing = config.tracing ? await startTracing(config.tracing) : undefined;
   for (const warning of config.warnings) logger.warn(`config: ${warning}`);
   return {
     logger,

@@ -11,32 +11,39 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { PrismaInstrumentation } from '@prisma/instrumentation';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export type TracingSettings = { endpoint: string; serviceName: string };
 
 /** The tracer provider is global to the process (OpenTelemetry's API has one): set up once. */
-let provider: NodeTracerProvider | undefined;
+let provider: Promise<NodeTracerProvider> | undefined;
 
-export function startTracing(settings: TracingSettings): { flush(): Promise<void> } {
-  if (!provider) {
-    const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, '')}/v1/traces` });
-    provider = new NodeTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
-      spanProcessors: [new BatchSpanProcessor(exporter)],
-    });
-    provider.register();
-    const prisma = new PrismaInstrumentation();
-    prisma.setTracerProvider(provider);
-    prisma.enable();
-  }
-  const active = provider;
+export async function startTracing(settings: TracingSettings): Promise<{ flush(): Promise<void> }> {
+  provider ??= registerProvider(settings);
+  const active = await provider;
   return { flush: () => active.forceFlush() };
+}
+
+/** The SDK is loaded only when tracing is on: it is most of a second of start-up on a busy machine. */
+async function registerProvider(settings: TracingSettings): Promise<NodeTracerProvider> {
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, sdk, { PrismaInstrumentation }] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+    import('@prisma/instrumentation'),
+  ]);
+  const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, '')}/v1/traces` });
+  const tracerProvider = new sdk.NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
+    spanProcessors: [new sdk.BatchSpanProcessor(exporter)],
+  });
+  tracerProvider.register();
+  const prisma = new PrismaInstrumentation();
+  prisma.setTracerProvider(tracerProvider);
+  prisma.enable();
+  return tracerProvider;
 }
 
 const tracer = () => trace.getTracer('read-receipts');
