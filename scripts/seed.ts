@@ -35,9 +35,9 @@ try {
     await services.messages.send('alice', 'C2Ccarol', 'Lunch today?', true);
     console.log(`seed: users ${USERS.join(', ')}; group GROUP${GROUP_ID}; chats C2Cbob, C2Ccarol (seen by alice)`);
   }
-  if (!app.config.production) {
-    for (const user of ['alice', 'bob'])
-      console.log(`token ${user}: ${await signToken(app.config.authSecret, user, '30d')}`);
+  const secret = app.config.authSecret;
+  if (!app.config.production && secret) {
+    for (const user of ['alice', 'bob']) console.log(`token ${user}: ${await signToken(secret, user, '12h')}`);
   }
 } finally {
   await app.stop();

@@ -1,5 +1,6 @@
 // Runtime settings, read once from the environment (see the table in README.md).
 import { z } from 'zod';
+import type { AuthSettings } from './auth/jwt.ts';
 import { StartupError } from './startup-error.ts';
 
 export const GROUP_TYPES = ['WORK', 'PUBLIC', 'MEETING', 'AVCHATROOM', 'COMMUNITY'] as const;
@@ -52,6 +53,20 @@ const EnvSchema = z.object({
   /** How long start-up keeps retrying a PostgreSQL that refuses or is still starting (57P03). */
   DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   AUTH_SECRET: z.string().optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_JWKS_CACHE_SECONDS: z.coerce.number().int().positive().default(600),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
+  AUTH_USER_ID_CLAIM: z.string().min(1).default('sub'),
+  AUTH_MAX_TOKEN_AGE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  METRICS_ENABLED: z.enum(['true', 'false']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().default('read-receipts'),
   READ_RECEIPT_GROUP_TYPES: z
     .string()
     .default('WORK,PUBLIC,MEETING')
@@ -78,7 +93,18 @@ export type AppConfig = {
   port: number;
   databaseUrl: string;
   databaseConnectTimeoutMs: number;
-  authSecret: string;
+  /** HS256 secret; undefined in production when only AUTH_JWKS_URL is set. */
+  authSecret?: string;
+  /** Identity provider checks (see src/auth/jwt.ts). */
+  auth: Omit<AuthSettings, 'secret'>;
+  /** pino level: info in production, debug in development, silent in tests (LOG_LEVEL overrides). */
+  logLevel: string;
+  /** Prometheus /metrics: on outside production, off in it unless METRICS_ENABLED=true. */
+  metrics: boolean;
+  /** OpenTelemetry tracing over OTLP/HTTP, only when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: { endpoint: string; serviceName: string };
+  /** Said once at start-up through the app's logger. */
+  warnings: string[];
   receiptGroupTypes: ReadonlySet<GroupType>;
   redisUrl?: string;
   /** GraphiQL and introspection: on outside production, off in it unless GRAPHQL_EXPLORER=true. */
@@ -107,16 +133,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!result.success) throw new StartupError(describeIssue(env, result.error.issues[0]));
   const parsed = result.data;
   const production = parsed.NODE_ENV === 'production';
-  if (production) checkProductionSecret(parsed.AUTH_SECRET);
-  else if (!parsed.AUTH_SECRET && parsed.NODE_ENV !== 'test') {
-    console.warn('[config] AUTH_SECRET is not set: using the development secret');
+  const warnings: string[] = [];
+  // In production an identity provider (AUTH_JWKS_URL) may stand in for the HS256 secret.
+  if (production) {
+    if (parsed.AUTH_SECRET || !parsed.AUTH_JWKS_URL) checkProductionSecret(parsed.AUTH_SECRET);
+  } else if (!parsed.AUTH_SECRET && parsed.NODE_ENV !== 'test') {
+    warnings.push('AUTH_SECRET is not set: using the development secret');
   }
   return {
     production,
     port: parsed.PORT,
     databaseUrl: parsed.DATABASE_URL,
     databaseConnectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
-    authSecret: parsed.AUTH_SECRET ?? DEV_SECRET,
+    authSecret: parsed.AUTH_SECRET ?? (production ? undefined : DEV_SECRET),
+    auth: {
+      jwksUrl: parsed.AUTH_JWKS_URL,
+      jwksCacheSeconds: parsed.AUTH_JWKS_CACHE_SECONDS,
+      issuer: parsed.AUTH_ISSUER || undefined,
+      audience: parsed.AUTH_AUDIENCE || undefined,
+      userIdClaim: parsed.AUTH_USER_ID_CLAIM,
+      maxTokenAgeSeconds: parsed.AUTH_MAX_TOKEN_AGE,
+    },
+    logLevel: parsed.LOG_LEVEL ?? (production ? 'info' : parsed.NODE_ENV === 'test' ? 'silent' : 'debug'),
+    metrics: production ? parsed.METRICS_ENABLED === 'true' : parsed.METRICS_ENABLED !== 'false',
+    tracing: parsed.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: parsed.OTEL_SERVICE_NAME }
+      : undefined,
     receiptGroupTypes: new Set(parsed.READ_RECEIPT_GROUP_TYPES),
     redisUrl: parsed.REDIS_URL || undefined,
     explorer: production ? parsed.GRAPHQL_EXPLORER === 'true' : parsed.GRAPHQL_EXPLORER !== 'false',
@@ -124,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       Object.entries(MUTATION_RATE_LIMITS).map(([operation, { setting }]) => [operation, parsed[setting]]),
     ) as RateLimits,
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
+    warnings,
   };
 }
 

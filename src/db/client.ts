@@ -2,8 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
+import { type Logger, oneLine } from '../logger.ts';
+import { watchPool } from '../metrics.ts';
 import { prismaReadTransaction } from './read-store/prisma.ts';
 import { sqliteReadTransaction } from './read-store/sqlite.ts';
 import type { ReadTransaction } from './read-store/types.ts';
@@ -39,19 +42,34 @@ export type Database = {
  * markRead's batches get their own transaction: on SQLite, prepared statements on Prisma's
  * connection (see SqliteConnection); on PostgreSQL, Prisma.
  */
-export function createDb(databaseUrl: string, onQuery?: QueryListener): Database {
-  const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+export function createDb(databaseUrl: string, onQuery?: QueryListener, logger?: Logger): Database {
+  const log = [
+    ...(onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : []),
+    // Prisma's own lines go through the app's logger, one line each, instead of stderr.
+    ...(logger ? (['warn', 'error'] as const).map((level) => ({ emit: 'event' as const, level })) : []),
+  ];
   if (providerOf(databaseUrl) === 'sqlite') {
     const serialized = serializedSqliteAdapter(sqlitePath(databaseUrl), () => db.$connect());
-    const db = listen(new PrismaClient({ adapter: serialized.adapter, log }), onQuery);
+    const db = listen(new PrismaClient({ adapter: serialized.adapter, log }), onQuery, logger);
     return { db, readTransaction: sqliteReadTransaction(serialized.connection, onQuery) };
   }
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: 20 });
-  const db = listen(new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient, onQuery);
+  // Our own pool (Prisma ends it on $disconnect), so /metrics can report its use.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  watchPool(pool);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const db = listen(new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient, onQuery, logger);
   return { db, readTransaction: prismaReadTransaction(db, 'postgresql') };
 }
 
-function listen(db: Db, onQuery?: QueryListener): Db {
-  if (onQuery) (db as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
+type LoggedClient = PrismaClient<'query' | 'warn' | 'error'>;
+
+function listen(db: Db, onQuery?: QueryListener, logger?: Logger): Db {
+  const client = db as LoggedClient;
+  if (onQuery) client.$on('query', (event) => onQuery(event.query));
+  if (logger) {
+    client.$on('warn', (event) => logger.warn({ target: event.target }, oneLine(event.message)));
+    // The same error also reaches the GraphQL error line, with its request id: here it is detail.
+    client.$on('error', (event) => logger.debug({ target: event.target }, oneLine(event.message)));
+  }
   return db;
 }

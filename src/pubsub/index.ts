@@ -3,6 +3,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { eventsPublished } from '../metrics.ts';
 import type { ReceiptView } from '../resolvers/receipt-view.ts';
 
 export type PubSubEvents = {
@@ -24,7 +25,7 @@ export type PubSubHandle = { pubsub: PubSub; redis?: Redis; close(): Promise<voi
 
 export function createAppPubSub(redisUrl?: string): PubSubHandle {
   if (!redisUrl) {
-    return { pubsub: createPubSub<PubSubEvents>(), close: async () => {}, ping: async () => true };
+    return { pubsub: counted(createPubSub<PubSubEvents>()), close: async () => {}, ping: async () => true };
   }
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -47,7 +48,7 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
   }
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
-    pubsub: createPubSub<PubSubEvents>({ eventTarget }),
+    pubsub: counted(createPubSub<PubSubEvents>({ eventTarget })),
     redis: commandClient,
     async close() {
       publishClient.disconnect();
@@ -59,4 +60,14 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
       return (await commandClient.ping().catch(() => 'down')) === 'PONG';
     },
   };
+}
+
+/** Counts each publish for /metrics (deliveries are counted where results reach clients). */
+function counted(pubsub: PubSub): PubSub {
+  const publish = pubsub.publish;
+  pubsub.publish = (topic, ...args) => {
+    eventsPublished.inc({ topic });
+    publish(topic, ...args);
+  };
+  return pubsub;
 }

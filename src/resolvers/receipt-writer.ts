@@ -7,6 +7,7 @@
 // No caller's input may fail another caller's call: ids are checked before a call joins a
 // batch, each call's own checks fail only that call (read-batch.ts), and if a batch's
 // transaction fails anyway, each of its calls is retried alone, so only the culprit fails.
+import { markReadBatchCalls, markReadBatchIds } from '../metrics.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput } from './errors.ts';
 import { fitsIntColumn } from './ids.ts';
@@ -74,6 +75,8 @@ export class ReceiptWriter {
   private async write(batch: Waiting[]): Promise<void> {
     const now = new Date();
     const calls = batch.map((w) => w.call);
+    markReadBatchCalls.observe(calls.length);
+    markReadBatchIds.observe(calls.reduce((ids, call) => ids + call.msgIDs.length, 0));
     let outcome: BatchOutcome;
     try {
       outcome = await this.deps.readTransaction((store) => writeReadBatch(store, this.deps.config, calls, now));

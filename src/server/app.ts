@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { DestinationStream } from 'pino';
 import { type AppConfig, loadConfig } from '../config.ts';
 import { createDb, providerOf, type QueryListener } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
@@ -14,16 +15,25 @@ import { createContextFactory } from './context.ts';
 import { maskError } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQL } from './graphiql.ts';
 import { listen } from './listen.ts';
+import { createObservability } from './observability/index.ts';
 import { securityPlugins } from './security.ts';
 import { withWebRoutes } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 
-export type BuildAppOptions = { config?: AppConfig; onQuery?: QueryListener; migrate?: boolean };
+export type BuildAppOptions = {
+  config?: AppConfig;
+  onQuery?: QueryListener;
+  migrate?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logTo?: DestinationStream;
+};
 
 export async function buildApp(options: BuildAppOptions = {}) {
   const config = options.config ?? loadConfig();
+  const observability = await createObservability(config, options.logTo);
+  const { logger } = observability;
   if (options.migrate !== false) await applyMigrations(config.databaseUrl, config.databaseConnectTimeoutMs);
-  const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery);
+  const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery, logger);
   const pubsubHandle = createAppPubSub(config.redisUrl);
   const pubsub = pubsubHandle.pubsub;
   const provider = providerOf(config.databaseUrl);
@@ -41,8 +51,9 @@ export async function buildApp(options: BuildAppOptions = {}) {
     maskedErrors: { isDev: false, maskError },
     // Off: useRequestBodyLimit (in securityPlugins) checks the length without a stream per request.
     maxRequestBodySize: false,
-    logging: config.production ? 'info' : 'warn',
+    logging: observability.yogaLogger,
     plugins: [
+      ...observability.plugins,
       ...securityPlugins(config, pubsubHandle.redis),
       useReadinessCheck({
         endpoint: '/ready',
@@ -60,16 +71,20 @@ export async function buildApp(options: BuildAppOptions = {}) {
   return {
     config,
     db,
+    logger,
+    /** Sends buffered trace spans now (stop() does too). */
+    flushTelemetry: observability.flush,
     yoga,
     services,
     pubsub,
     /** Listens on `port` (default: config.port; 0 picks a free one) and returns the URL of /graphql. */
     async start(port = config.port): Promise<string> {
       // The demo page and dev token endpoint first (see static.ts), then Yoga.
-      httpServer = createServer(withWebRoutes(config, yoga));
+      httpServer = createServer(withWebRoutes(config, yoga, logger));
       // Sockets attach once listening: a listen error (port in use) is reported by listen().
       await listen(httpServer, port);
       ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
+      observability.watchWebSockets(ws.wsServer);
       const address = httpServer.address() as AddressInfo;
       return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
     },
@@ -81,6 +96,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
       if (httpServer) await drainHttp(httpServer, () => ws?.close(), graceMs);
       await pubsubHandle.close();
       await db.$disconnect();
+      await observability.flush();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { AuthError, createTokenVerifier } from '../auth/jwt.ts';
+import { GraphQLError } from 'graphql';
+import { AuthError, createTokenVerifier, KeySetUnavailable } from '../auth/jwt.ts';
 import type { AppConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { PubSub } from '../pubsub/index.ts';
@@ -10,7 +11,7 @@ import type { Context, Viewer } from '../schema/context.ts';
 type InitialContext = { request?: Request; connectionParams?: Record<string, unknown> };
 
 export function createContextFactory(deps: { config: AppConfig; db: Db; pubsub: PubSub; services: Services }) {
-  const verify = createTokenVerifier(deps.config.authSecret);
+  const verify = createTokenVerifier({ secret: deps.config.authSecret, ...deps.config.auth });
 
   async function viewerFrom(authorization: unknown): Promise<Viewer | null> {
     if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
@@ -22,6 +23,11 @@ export function createContextFactory(deps: { config: AppConfig; db: Db; pubsub: 
       return identity;
     } catch (error) {
       if (error instanceof AuthError) throw unauthenticated(error.message);
+      if (error instanceof KeySetUnavailable) {
+        throw new GraphQLError('sign-in is unavailable: try again shortly', {
+          extensions: { code: 'SERVICE_UNAVAILABLE' },
+        });
+      }
       throw error;
     }
   }

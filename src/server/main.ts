@@ -22,13 +22,13 @@ try {
 } catch (error) {
   refuse(error);
 }
-console.log(`read receipts: GraphQL ${url}  (GraphiQL in a browser, graphql-ws on the same URL)`);
+app.logger.info({ url }, `read receipts: GraphQL ${url}  (GraphiQL in a browser, graphql-ws on the same URL)`);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: stopping`);
+  app.logger.info({ signal }, `${signal}: stopping`);
   await app.stop();
   process.exit(0);
 }

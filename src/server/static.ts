@@ -9,6 +9,7 @@ import type { RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { signToken } from '../auth/jwt.ts';
 import type { AppConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
 import { USER_ID_PATTERN } from '../resolvers/ids.ts';
 import { StartupError } from '../startup-error.ts';
 import { BUILT_WEB_DIR, bundleSite, readSite, type Site, WEB_DIR } from './web-build.ts';
@@ -60,12 +61,12 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(head ? undefined : body);
 }
 
-async function serveAsset(config: AppConfig, path: string, res: ServerResponse, head: boolean) {
+async function serveAsset(config: AppConfig, path: string, res: ServerResponse, head: boolean, logger: Logger) {
   let site: Site;
   try {
     site = await currentSite(config.production);
   } catch (error) {
-    console.error('[web] building the demo page failed:', error);
+    logger.error({ err: error }, 'web: building the demo page failed');
     return send(res, 500, 'text/plain; charset=utf-8', 'The demo page could not be built.\n', head);
   }
   const asset = site.get(path === '/index.html' ? '/' : path);
@@ -77,6 +78,8 @@ async function devToken(config: AppConfig, userID: string | null, res: ServerRes
   if (!userID || !USER_ID_PATTERN.test(userID)) {
     return send(res, 400, 'application/json', JSON.stringify({ error: 'userID must match [A-Za-z0-9_.@-]{1,64}' }));
   }
+  // Outside production there is always a secret (the development one by default).
+  if (!config.authSecret) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
   const token = await signToken(config.authSecret, userID, '12h');
   send(res, 200, 'application/json', JSON.stringify({ userID, token }));
 }
@@ -85,7 +88,7 @@ async function devToken(config: AppConfig, userID: string | null, res: ServerRes
  * Wraps the Yoga listener: the page when `config.explorer` is on (as GraphiQL: outside
  * production by default), the token endpoint only outside production.
  */
-export function withWebRoutes(config: AppConfig, next: RequestListener): RequestListener {
+export function withWebRoutes(config: AppConfig, next: RequestListener, logger: Logger): RequestListener {
   if (config.production && config.explorer && !existsSync(join(BUILT_WEB_DIR, 'index.html'))) {
     throw new StartupError(
       `GRAPHQL_EXPLORER=true serves the demo page, which is not built (${BUILT_WEB_DIR}): run npm run build:web`,
@@ -101,7 +104,7 @@ export function withWebRoutes(config: AppConfig, next: RequestListener): Request
       return void devToken(config, url.searchParams.get('userID'), res);
     }
     const page = url.pathname === '/' || url.pathname === '/index.html' || url.pathname.startsWith('/assets/');
-    if (page && config.explorer) return void serveAsset(config, url.pathname, res, head);
+    if (page && config.explorer) return void serveAsset(config, url.pathname, res, head, logger);
     next(req, res);
   };
 }

@@ -2,6 +2,7 @@
 // GraphQL through yoga.fetch, and a real port for graphql-ws clients.
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import type { DestinationStream } from 'pino';
 import WebSocket from 'ws';
 import { signToken } from '../../src/auth/jwt.ts';
 import { loadConfig, MUTATION_RATE_LIMITS } from '../../src/config.ts';
@@ -19,12 +20,13 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 export type GqlResult<T = Record<string, any>> = FormattedExecutionResult<T>;
 
-export async function startTestApp(env: Record<string, string> = {}) {
+/** `logTo`: where the app's log lines go (set LOG_LEVEL in env: tests are silent by default). */
+export async function startTestApp(env: Record<string, string> = {}, options: { logTo?: DestinationStream } = {}) {
   const database = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await freshDatabase();
   const databaseUrl = database.url;
   const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, ...env, DATABASE_URL: databaseUrl });
   const sql: string[] = [];
-  const app: App = await buildApp({ config, onQuery: (q) => sql.push(q) });
+  const app: App = await buildApp({ config, onQuery: (q) => sql.push(q), logTo: options.logTo });
   let url: string | undefined;
   const clients: Client[] = [];
 

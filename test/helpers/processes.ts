@@ -21,7 +21,8 @@ export async function spawnServer(env: { DATABASE_URL: string; REDIS_URL?: strin
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, PORT: String(port), ...env },
+    // LOG_LEVEL: tests are silent by default, but these read the server's start and stop lines.
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', AUTH_SECRET: TEST_SECRET, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
