@@ -1,8 +1,8 @@
 // ReadStore through Prisma (raw SQL where one statement must cover a whole batch). Used on
 // PostgreSQL, inside inTransaction, so deadlocks and serialization failures are retried.
 import { Prisma } from '../../generated/prisma/client.ts';
-import { loadRows } from '../../resolvers/messages.ts';
 import type { Db, Provider } from '../client.ts';
+import { loadRows } from '../message-rows.ts';
 import { inTransaction, lockMessages, type Tx } from '../transaction.ts';
 import { type Counters, pairKey, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 

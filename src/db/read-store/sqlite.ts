@@ -4,8 +4,8 @@
 // plan, is the same whatever the batch's size. Every statement is reported to onQuery, like
 // Prisma's query log, so statement counts and logs cover this path too.
 import type Database from 'better-sqlite3';
-import { MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../../resolvers/messages.ts';
 import type { QueryListener } from '../client.ts';
+import { MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
 import type { SqliteConnection } from '../sqlite-adapter.ts';
 import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
