@@ -40,9 +40,22 @@ export function toMessageRow(r: RawMessageRow): MessageRow {
   };
 }
 
+/**
+ * The current audience of the message row `alias`: the members at send time (less the sender),
+ * less those of them who have left since. A departure covers the message when the stay it ends
+ * began before the message and ended at or after it; the sender's own stay never counts. The
+ * count walks one range of Departure's key (leaveSeq >= seq), in the same statement as the
+ * counters, so it always matches the readCount beside it.
+ */
+export function currentAudience(alias: string): string {
+  return `${alias}."audienceCount" - (SELECT COUNT(*) FROM "Departure" d
+    WHERE d."conversationId" = ${alias}."conversationId" AND d."leaveSeq" >= ${alias}."seq"
+      AND d."joinSeq" < ${alias}."seq" AND d."userId" <> ${alias}."senderId")`;
+}
+
 /** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */
 export const MESSAGE_COLUMNS = `m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt",
-  m."audienceCount", m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"`;
+  ${currentAudience('m')} AS "audienceCount", m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"`;
 export const MESSAGE_JOINS = `JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"`;
 
 type RawClient = Pick<Tx, '$queryRaw'>;
