@@ -41,4 +41,34 @@ describe('transaction isolation', () => {
     expect(await t.db.user.count({ where: { id: 'iso-uncommitted' } })).toBe(0);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: 'iso-b' } })).readReceiptsEnabled).toBe(false);
   });
+
+  it('answers a plain read while a transaction is open, from the last committed state', async () => {
+    let inside!: () => void;
+    const transactionIsOpen = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    let release!: () => void;
+    const mayFinish = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const writing = t.db.$transaction(async (tx) => {
+      await tx.user.create({ data: { id: 'iso-pending' } });
+      inside();
+      await mayFinish;
+    });
+    await transactionIsOpen;
+
+    // The read must finish while the transaction still holds the writer. If reads queued
+    // behind it (one connection for everything), only the fallback would release it.
+    const read = t.db.user.count({ where: { id: { in: ['iso-a', 'iso-pending'] } } });
+    const fallback = setTimeout(release, 3_000);
+    const first = await Promise.race([read.then(() => 'read'), writing.then(() => 'transaction')]);
+    expect(first).toBe('read');
+    expect(await read).toBe(1);
+    clearTimeout(fallback);
+    release();
+    await writing;
+    // Once committed, the next read sees it.
+    expect(await t.db.user.count({ where: { id: { in: ['iso-a', 'iso-pending'] } } })).toBe(2);
+  });
 });
