@@ -10,23 +10,32 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
+/**
+ * Opens a transaction that creates user `userID`, then waits for release(); it commits, or
+ * rolls back when `fail` is set. Resolves once the transaction is open.
+ */
+async function holdTransaction(userID: string, fail: boolean) {
+  let inside!: () => void;
+  const transactionIsOpen = new Promise<void>((resolve) => {
+    inside = resolve;
+  });
+  let release!: () => void;
+  const mayFinish = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const done = t.db.$transaction(async (tx) => {
+    await tx.user.create({ data: { id: userID } });
+    inside();
+    await mayFinish;
+    if (fail) throw new Error('roll back');
+  });
+  await transactionIsOpen;
+  return { done, release };
+}
+
 describe('transaction isolation', () => {
   it('keeps a concurrent plain write when another transaction rolls back, and hides uncommitted rows', async () => {
-    let inside!: () => void;
-    const transactionIsOpen = new Promise<void>((resolve) => {
-      inside = resolve;
-    });
-    let release!: () => void;
-    const mayFinish = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const failing = t.db.$transaction(async (tx) => {
-      await tx.user.create({ data: { id: 'iso-uncommitted' } });
-      inside();
-      await mayFinish;
-      throw new Error('roll back');
-    });
-    await transactionIsOpen;
+    const { done: failing, release } = await holdTransaction('iso-uncommitted', true);
 
     // Started while the transaction is open: they must neither join it nor see into it.
     const plainWrite = t.db.user.update({ where: { id: 'iso-b' }, data: { readReceiptsEnabled: false } });
@@ -40,5 +49,22 @@ describe('transaction isolation', () => {
     expect(await plainRead).toBe(0);
     expect(await t.db.user.count({ where: { id: 'iso-uncommitted' } })).toBe(0);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: 'iso-b' } })).readReceiptsEnabled).toBe(false);
+  });
+
+  it('answers a plain read while a transaction is open, from the last committed state', async () => {
+    const { done: writing, release } = await holdTransaction('iso-pending', false);
+
+    // The read must finish while the transaction still holds the writer. If reads queued
+    // behind it (one connection for everything), only the fallback would release it.
+    const read = t.db.user.count({ where: { id: { in: ['iso-a', 'iso-pending'] } } });
+    const fallback = setTimeout(release, 3_000);
+    const first = await Promise.race([read.then(() => 'read'), writing.then(() => 'transaction')]);
+    expect(first).toBe('read');
+    expect(await read).toBe(1);
+    clearTimeout(fallback);
+    release();
+    await writing;
+    // Once committed, the next read sees it.
+    expect(await t.db.user.count({ where: { id: { in: ['iso-a', 'iso-pending'] } } })).toBe(2);
   });
 });

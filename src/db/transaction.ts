@@ -34,20 +34,21 @@ export async function lockMessages(tx: Tx, provider: Provider, ids: number[]): P
   await tx.$queryRaw`SELECT "id" FROM "Message" WHERE "id" IN (${Prisma.join(ids)}) ORDER BY "id" FOR UPDATE`;
 }
 
-/** Like lockMessages, for every message of a conversation after `afterSeq` (a leave's scope). */
-export async function lockMessagesAfter(tx: Tx, provider: Provider, conversationId: string, afterSeq: number) {
-  if (provider !== 'postgresql') return;
-  await tx.$queryRaw`SELECT "id" FROM "Message" WHERE "conversationId" = ${conversationId} AND "seq" > ${afterSeq}
-    ORDER BY "id" FOR UPDATE`;
-}
-
-/** Serializes with sends (which update the conversation row) and returns the current lastSeq. */
-export async function lockConversationSeq(tx: Tx, provider: Provider, id: string): Promise<number | null> {
+/**
+ * Serializes with sends (which update the conversation row) and returns the current lastSeq.
+ * `share` lets other readers of the seq through; `update` is for a membership change, which
+ * writes the row next (two share holders that both go on to write it would deadlock).
+ */
+export async function lockConversationSeq(
+  tx: Tx,
+  provider: Provider,
+  id: string,
+  mode: 'share' | 'update' = 'share',
+): Promise<number | null> {
   if (provider !== 'postgresql') {
     return (await tx.conversation.findUnique({ where: { id }, select: { lastSeq: true } }))?.lastSeq ?? null;
   }
-  const rows = await tx.$queryRaw<
-    { lastSeq: number }[]
-  >`SELECT "lastSeq" FROM "Conversation" WHERE "id" = ${id} FOR SHARE`;
+  const rows = await tx.$queryRaw<{ lastSeq: number }[]>`
+    SELECT "lastSeq" FROM "Conversation" WHERE "id" = ${id} ${mode === 'update' ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR SHARE`}`;
   return rows.length ? Number(rows[0].lastSeq) : null;
 }

@@ -1,4 +1,6 @@
+import { timestampValue } from '../db/sql-values.ts';
 import { inTransaction, lockConversationSeq, type Tx } from '../db/transaction.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { forbidden, notFound } from './errors.ts';
 import { type ConversationRef, c2cKey, conversationIDFor, parseConversationID } from './ids.ts';
@@ -137,7 +139,9 @@ export class ConversationService {
   /**
    * One-to-one: a receipt row for each message from the peer that needs one and that this read
    * newly covers, so every message keeps the time it was first read. A one-to-one message has
-   * one reader, so its rank is 1.
+   * one reader, so its rank is 1. Two set-based statements, whatever the unread count: the
+   * counters are set (not added to) and the insert skips a receipt a concurrent markRead wrote,
+   * so the pair is exact in either order.
    */
   private async receiptsUpTo(
     tx: Tx,
@@ -148,20 +152,14 @@ export class ConversationService {
     toSeq: number,
     readAt: Date,
   ) {
-    const covered = await tx.message.findMany({
-      where: {
-        conversationId: key,
-        senderId: peerID,
-        needReadReceipt: true,
-        seq: { gt: fromSeq, lte: toSeq },
-        receipts: { none: { userId: readerID } },
-      },
-      select: { id: true },
-    });
-    if (covered.length === 0) return;
-    const ids = covered.map((m) => m.id);
-    await tx.message.updateMany({ where: { id: { in: ids } }, data: { readCount: 1, lastReadRank: 1 } });
-    await tx.receipt.createMany({ data: ids.map((messageId) => ({ messageId, userId: readerID, rank: 1, readAt })) });
+    const covered = (message: string) => Prisma.sql`${Prisma.raw(message)}."conversationId" = ${key}
+      AND ${Prisma.raw(message)}."senderId" = ${peerID} AND ${Prisma.raw(message)}."needReadReceipt" = ${true}
+      AND ${Prisma.raw(message)}."seq" > ${fromSeq} AND ${Prisma.raw(message)}."seq" <= ${toSeq}
+      AND NOT EXISTS (SELECT 1 FROM "Receipt" r WHERE r."messageId" = ${Prisma.raw(message)}."id" AND r."userId" = ${readerID})`;
+    await tx.$executeRaw`UPDATE "Message" SET "readCount" = 1, "lastReadRank" = 1 WHERE ${covered('"Message"')}`;
+    await tx.$executeRaw`INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
+      SELECT m."id", ${readerID}, 1, ${timestampValue(this.deps.provider, readAt)} FROM "Message" m WHERE ${covered('m')}
+      ON CONFLICT DO NOTHING`;
   }
 }
 

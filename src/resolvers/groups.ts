@@ -1,75 +1,69 @@
 import { randomBytes } from 'node:crypto';
 import type { GroupType } from '../config.ts';
-import { inTransaction, lockMessagesAfter, type Tx } from '../db/transaction.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import { insertMissingUsers, insertParticipants, lockLeavers, removeLeavers } from '../db/membership.ts';
+import { inTransaction, lockConversationSeq, type Tx } from '../db/transaction.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { groupKey } from './ids.ts';
-import type { UserService } from './users.ts';
 
 export type CreateGroupInput = { groupID?: string | null; name: string; type: GroupType; memberIDs: string[] };
 
 export class GroupService {
   private readonly deps: ServiceDeps;
-  private readonly users: UserService;
 
-  constructor(deps: ServiceDeps, users: UserService) {
+  constructor(deps: ServiceDeps) {
     this.deps = deps;
-    this.users = users;
   }
 
   /** The creator is always a member and the owner. */
   async create(ownerID: string, input: CreateGroupInput) {
     const groupID = input.groupID ?? `@TGS#${randomBytes(6).toString('base64url')}`;
     const members = [...new Set([ownerID, ...input.memberIDs])];
-    return inTransaction(this.deps.db, async (tx) => {
+    const { db, provider } = this.deps;
+    const now = new Date();
+    return inTransaction(db, async (tx) => {
       if (await tx.group.count({ where: { id: groupID } })) throw badInput('groupID', `${groupID} is already in use`);
-      await this.users.ensureUsers(tx, members);
+      await insertMissingUsers(tx, provider, members, now);
       const group = await tx.group.create({
         data: { id: groupID, name: input.name, type: input.type, ownerId: ownerID },
       });
       await tx.conversation.create({ data: { id: groupKey(groupID), groupId: groupID, memberCount: members.length } });
-      await tx.participant.createMany({
-        data: members.map((userId) => ({ conversationId: groupKey(groupID), userId, joinSeq: 0, readSeq: 0 })),
-      });
+      await insertParticipants(tx, provider, groupKey(groupID), members, 0, now);
       return group;
     });
   }
 
-  /** Any member may add members. New members are in the audience of later messages only. */
+  /**
+   * Any member may add members. New members are in the audience of later messages only. A fixed
+   * number of statements for any number of members: one INSERT for the users, one for the
+   * memberships, one counter update.
+   */
   async addMembers(callerID: string, groupID: string, userIDs: string[]) {
     const key = groupKey(groupID);
-    return inTransaction(this.deps.db, async (tx) => {
-      await this.requireMember(tx, callerID, groupID);
-      const existing = await tx.participant.findMany({
-        where: { conversationId: key, userId: { in: userIDs } },
-        select: { userId: true },
-      });
-      const have = new Set(existing.map((p) => p.userId));
-      const joining = [...new Set(userIDs)].filter((id) => !have.has(id));
-      if (joining.length) {
-        await this.users.ensureUsers(tx, joining);
-        // Updating the conversation row serializes with sends: the seq read here is exact.
-        const { lastSeq } = await tx.conversation.update({
-          where: { id: key },
-          data: { memberCount: { increment: joining.length } },
-          select: { lastSeq: true },
-        });
-        await tx.participant.createMany({
-          data: joining.map((userId) => ({ conversationId: key, userId, joinSeq: lastSeq, readSeq: lastSeq })),
-        });
-      }
-      return tx.group.findUniqueOrThrow({ where: { id: groupID } });
+    const wanted = [...new Set(userIDs)];
+    const { db, provider } = this.deps;
+    const now = new Date();
+    return inTransaction(db, async (tx) => {
+      const group = await this.requireMember(tx, callerID, groupID);
+      await insertMissingUsers(tx, provider, wanted, now);
+      // Holding the conversation row serializes with sends and other membership changes: the
+      // seq is exact, and so is the number of users who were not members yet.
+      const lastSeq = (await lockConversationSeq(tx, provider, key, 'update')) as number;
+      const joined = await insertParticipants(tx, provider, key, wanted, lastSeq, now);
+      if (joined) await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joined } } });
+      return group;
     });
   }
 
   /**
    * The owner may remove anyone else; any member may remove themselves. A member who leaves
-   * drops out of every message's audience and read list, so read + unread stays the audience.
+   * drops out of every message's audience and read list, so read + unread stays the audience:
+   * the leave writes a Departure row instead of touching each message (see removeLeavers).
    */
   async removeMembers(callerID: string, groupID: string, userIDs: string[]) {
     const key = groupKey(groupID);
-    return inTransaction(this.deps.db, async (tx) => {
+    const { db, provider } = this.deps;
+    return inTransaction(db, async (tx) => {
       const group = await this.requireMember(tx, callerID, groupID);
       const targets = [...new Set(userIDs)];
       // Permission first: a member who tries to remove the owner is refused, not corrected.
@@ -77,32 +71,15 @@ export class GroupService {
         throw forbidden('only the group owner may remove other members');
       }
       if (targets.includes(group.ownerId)) throw badInput('userIDs', 'the owner cannot leave the group');
-      const leaving = await tx.participant.findMany({
-        where: { conversationId: key, userId: { in: targets } },
-        select: { userId: true, joinSeq: true },
-        // In key order, as markRead's batches take their share locks: no lock cycle between them.
-        orderBy: { userId: 'asc' },
-      });
+      // Conversation row, then member rows, then message rows: the order sends and markRead's
+      // batches take them in, so none of them waits on another in a cycle.
+      const leaveSeq = (await lockConversationSeq(tx, provider, key, 'update')) as number;
+      const leaving = await lockLeavers(tx, provider, key, targets);
       if (leaving.length === 0) return group;
       await tx.conversation.update({ where: { id: key }, data: { memberCount: { decrement: leaving.length } } });
-      for (const member of leaving) await this.dropFromAudience(tx, key, member.userId, member.joinSeq);
+      await removeLeavers(tx, provider, key, leaving, leaveSeq);
       return group;
     });
-  }
-
-  private async dropFromAudience(tx: Tx, key: string, userID: string, joinSeq: number) {
-    // Delete the membership first: on PostgreSQL this waits for any markRead that holds it.
-    await tx.participant.delete({ where: { conversationId_userId: { conversationId: key, userId: userID } } });
-    // Then the messages, in id order like markRead, whatever plan the UPDATE below gets.
-    await lockMessagesAfter(tx, this.deps.provider, key, joinSeq);
-    await tx.$executeRaw(Prisma.sql`
-      UPDATE "Message" SET
-        "audienceCount" = "audienceCount" - 1,
-        "readCount" = "readCount" - (SELECT COUNT(*) FROM "Receipt" r WHERE r."messageId" = "Message"."id" AND r."userId" = ${userID})
-      WHERE "conversationId" = ${key} AND "seq" > ${joinSeq} AND "senderId" <> ${userID}`);
-    await tx.$executeRaw(Prisma.sql`
-      DELETE FROM "Receipt" WHERE "userId" = ${userID}
-        AND "messageId" IN (SELECT "id" FROM "Message" WHERE "conversationId" = ${key} AND "seq" > ${joinSeq})`);
   }
 
   private async requireMember(tx: Tx, callerID: string, groupID: string) {

@@ -19,7 +19,7 @@ export function createServices(deps: ServiceDeps) {
     messages,
     receipts,
     readMembers: new ReadMemberService(deps, messages, receipts),
-    groups: new GroupService(deps, users),
+    groups: new GroupService(deps),
   };
 }
 

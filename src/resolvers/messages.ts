@@ -1,11 +1,14 @@
-import { inTransaction, type Tx } from '../db/transaction.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import { loadHistory, loadRows, loadRowsVisibleTo, type MessageRow } from '../db/message-rows.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { parseConversationID } from './ids.ts';
 
-export const messageSelect = {
+export type { MessageRow };
+
+/** What `send` returns: a new message has no departures to count, so its stored audience is exact. */
+const messageSelect = {
   id: true,
   conversationId: true,
   seq: true,
@@ -17,42 +20,6 @@ export const messageSelect = {
   createdAt: true,
   conversation: { select: { groupId: true, group: { select: { type: true } } } },
 } as const;
-
-export type MessageRow = {
-  id: number;
-  conversationId: string;
-  seq: number;
-  senderId: string;
-  text: string;
-  needReadReceipt: boolean;
-  audienceCount: number;
-  readCount: number;
-  createdAt: Date;
-  conversation: { groupId: string | null; group: { type: string } | null };
-};
-
-/** A loadBatch row as the drivers give it: SQLite has no boolean, and its DateTime may come back as text. */
-export type RawMessageRow = Omit<MessageRow, 'needReadReceipt' | 'createdAt' | 'conversation'> & {
-  needReadReceipt: boolean | number;
-  createdAt: Date | string;
-  groupId: string | null;
-  groupType: string | null;
-};
-
-export function toMessageRow(r: RawMessageRow): MessageRow {
-  return {
-    id: Number(r.id),
-    conversationId: r.conversationId,
-    seq: Number(r.seq),
-    senderId: r.senderId,
-    text: r.text,
-    needReadReceipt: Boolean(r.needReadReceipt),
-    audienceCount: Number(r.audienceCount),
-    readCount: Number(r.readCount),
-    createdAt: new Date(r.createdAt),
-    conversation: { groupId: r.groupId, group: r.groupType === null ? null : { type: r.groupType } },
-  };
-}
 
 export class MessageService {
   private readonly deps: ServiceDeps;
@@ -121,22 +88,13 @@ export class MessageService {
   /** History, newest first; `before` is a seq from an earlier page. */
   async history(viewerID: string, conversationID: string, first: number, before?: number) {
     const view = await this.conversations.byConversationID(viewerID, conversationID);
-    const rows = await this.deps.db.message.findMany({
-      where: { conversationId: view.key, ...(before !== undefined && { seq: { lt: before } }) },
-      orderBy: { seq: 'desc' },
-      take: first + 1,
-      select: messageSelect,
-    });
+    const rows = await loadHistory(this.deps.db, view.key, first + 1, before);
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
   /** Messages by id, null where the caller is not in the conversation (or it does not exist). */
   async loadVisible(viewerID: string, ids: readonly number[]): Promise<(MessageRow | null)[]> {
-    const rows = await this.deps.db.message.findMany({
-      where: { id: { in: [...ids] }, conversation: { participants: { some: { userId: viewerID } } } },
-      select: messageSelect,
-    });
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = await loadRowsVisibleTo(this.deps.db, viewerID, [...ids]);
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -164,17 +122,4 @@ export function oneConversation(rows: MessageRow[]): MessageRow[] {
     throw badInput('msgIDs', 'all messages must come from one conversation');
   }
   return rows;
-}
-
-/** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */
-export const MESSAGE_COLUMNS = `m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt",
-  m."audienceCount", m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"`;
-export const MESSAGE_JOINS = `JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"`;
-
-/** The messages among `ids` that exist, with their conversation and group type, in one statement. */
-export async function loadRows(client: Pick<Tx, '$queryRaw'>, ids: number[]): Promise<Map<number, MessageRow>> {
-  const raw = await client.$queryRaw<RawMessageRow[]>(Prisma.sql`
-    SELECT ${Prisma.raw(MESSAGE_COLUMNS)} FROM "Message" m ${Prisma.raw(MESSAGE_JOINS)}
-    WHERE m."id" IN (${Prisma.join(ids)})`);
-  return new Map(raw.map((r) => [Number(r.id), toMessageRow(r)]));
 }

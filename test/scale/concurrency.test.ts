@@ -188,13 +188,15 @@ describe('leaving while reading', () => {
     expect(conversation.memberCount).toBe(41);
     for (const msgID of msgIDs) {
       expect(await counts(t, 'host', msgID)).toEqual({ readCount: 30, unreadCount: 10 });
+      // The stored audience stays as at send time (60); the 20 departures are counted when read.
       const message = await t.db.message.findUniqueOrThrow({ where: { id: Number(msgID) } });
-      expect(message).toMatchObject({ readCount: 30, audienceCount: 40 });
+      expect(message).toMatchObject({ readCount: 30, audienceCount: 60 });
       expect((await receiptRows(msgID)).map((r) => r.userId).sort()).toEqual(readers);
       expect((await listAll(t, 'host', msgID, 'READ')).sort()).toEqual(readers);
       expect(await listAll(t, 'host', msgID, 'UNREAD')).toEqual(idle);
     }
     expect(await t.db.receipt.count({ where: { userId: { in: leavers } } })).toBe(0);
+    expect(await t.db.departure.count({ where: { conversationId: 'GROUPexit' } })).toBe(20);
     expect(await t.db.participant.count({ where: { conversationId: 'GROUPexit', userId: { in: leavers } } })).toBe(0);
   });
 });
@@ -220,8 +222,9 @@ describe('removing many members at once while they read', () => {
     const codes = errorsOf(results).map((e) => e.extensions?.code);
     expect(new Set(codes)).toEqual(new Set(codes.length ? ['FORBIDDEN'] : []));
     for (const msgID of msgIDs) {
+      expect(await counts(t, 'chief', msgID)).toEqual({ readCount: 30, unreadCount: 0 });
       const message = await t.db.message.findUniqueOrThrow({ where: { id: Number(msgID) } });
-      expect(message).toMatchObject({ readCount: 30, audienceCount: 30 });
+      expect(message).toMatchObject({ readCount: 30, audienceCount: 60 });
       expect((await receiptRows(msgID)).map((r) => r.userId).sort()).toEqual(stay);
     }
     expect(await t.db.receipt.count({ where: { userId: { in: removed } } })).toBe(0);

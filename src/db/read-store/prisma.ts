@@ -1,8 +1,8 @@
 // ReadStore through Prisma (raw SQL where one statement must cover a whole batch). Used on
 // PostgreSQL, inside inTransaction, so deadlocks and serialization failures are retried.
 import { Prisma } from '../../generated/prisma/client.ts';
-import { loadRows } from '../../resolvers/messages.ts';
 import type { Db, Provider } from '../client.ts';
+import { currentAudience, loadRows } from '../message-rows.ts';
 import { inTransaction, lockMessages, type Tx } from '../transaction.ts';
 import { type Counters, pairKey, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
@@ -52,7 +52,7 @@ function prismaReadStore(tx: Tx, provider: Provider): ReadStore {
       const rows = await tx.$queryRaw<{ id: Int; readCount: Int; audienceCount: Int; lastReadRank: Int }[]>`
         UPDATE "Message" SET "readCount" = "readCount" + ${increment}, "lastReadRank" = "lastReadRank" + ${increment}
         WHERE "id" IN (${Prisma.join(ids)})
-        RETURNING "id", "readCount", "audienceCount", "lastReadRank"`;
+        RETURNING "id", "readCount", ${Prisma.raw(currentAudience('"Message"'))} AS "audienceCount", "lastReadRank"`;
       return new Map<number, Counters>(
         rows.map((r) => [
           Number(r.id),

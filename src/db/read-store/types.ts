@@ -2,7 +2,7 @@
 // transaction. PostgreSQL answers through Prisma (prisma.ts); SQLite through statements
 // prepared once on the connection (sqlite.ts), because on the hottest path Prisma's fixed cost
 // per statement was most of the time spent.
-import type { MessageRow } from '../../resolvers/messages.ts';
+import type { MessageRow } from '../message-rows.ts';
 
 export type ReaderState = { joinSeq: number; readReceiptsEnabled: boolean };
 export type Counters = { readCount: number; audienceCount: number; lastReadRank: number };

@@ -1,0 +1,77 @@
+// Joining and leaving a group, as set-based statements: a fixed number of statements for any
+// number of members, and a leave whose cost does not depend on the group's history. Callers hold
+// the conversation row (lockConversationSeq 'update'), which serializes membership changes with
+// sends, so the seq they pass is exact.
+import { Prisma } from '../generated/prisma/client.ts';
+import type { Provider } from './client.ts';
+import { textList, timestampValue } from './sql-values.ts';
+import type { Tx } from './transaction.ts';
+
+/** Creates the user records that do not exist yet (members named by others). */
+export async function insertMissingUsers(tx: Tx, provider: Provider, userIDs: string[], now: Date): Promise<void> {
+  await tx.$executeRaw`INSERT INTO "User" ("id", "createdAt")
+    SELECT l."value", ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l
+    WHERE NOT EXISTS (SELECT 1 FROM "User" u WHERE u."id" = l."value")
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * Adds the users who are not members yet, in the audience of messages after `seq`; returns how
+ * many joined. One multi-row INSERT ... SELECT, whatever the count.
+ */
+export function insertParticipants(
+  tx: Tx,
+  provider: Provider,
+  key: string,
+  userIDs: string[],
+  seq: number,
+  now: Date,
+): Promise<number> {
+  return tx.$executeRaw`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
+    SELECT ${key}, l."value", ${seq}, ${seq}, ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l
+    WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${key} AND p."userId" = l."value")`;
+}
+
+export type Leaver = { userId: string; joinSeq: number };
+
+/** The members among `userIDs`, in key order (as markRead's batches take them); locked on PostgreSQL. */
+export async function lockLeavers(tx: Tx, provider: Provider, key: string, userIDs: string[]): Promise<Leaver[]> {
+  const rows = await tx.$queryRaw<{ userId: string; joinSeq: number | bigint }[]>`
+    SELECT "userId", "joinSeq" FROM "Participant"
+    WHERE "conversationId" = ${key} AND "userId" IN (${Prisma.join(userIDs)})
+    ORDER BY "userId" ${provider === 'postgresql' ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
+  return rows.map((r) => ({ userId: r.userId, joinSeq: Number(r.joinSeq) }));
+}
+
+/**
+ * Takes leavers out of the group: their memberships, a Departure row each (so every message of
+ * their stay counts one member less, when read), and their receipts in this group with the
+ * readCounts those receipts added. The work is O(leavers + their receipts here); messages they
+ * did not read are not touched, so a leave neither grows with history nor locks the group's
+ * messages against markRead.
+ */
+export async function removeLeavers(tx: Tx, provider: Provider, key: string, leavers: Leaver[], leaveSeq: number) {
+  const ids = leavers.map((l) => l.userId);
+  await tx.participant.deleteMany({ where: { conversationId: key, userId: { in: ids } } });
+  // A stay during which no message was sent covers nothing: no row, and the key stays unique.
+  const stays = leavers.filter((l) => l.joinSeq < leaveSeq);
+  if (stays.length) {
+    await tx.departure.createMany({
+      data: stays.map((l) => ({ conversationId: key, userId: l.userId, joinSeq: l.joinSeq, leaveSeq })),
+    });
+  }
+  // Every receipt of a member here is from their current stay: the last leave removed older ones.
+  const read = Prisma.sql`SELECT r."messageId", COUNT(*) AS "n" FROM "Receipt" r
+    JOIN "Message" m ON m."id" = r."messageId"
+    WHERE r."userId" IN (${Prisma.join(ids)}) AND m."conversationId" = ${key}
+    GROUP BY r."messageId"`;
+  if (provider === 'postgresql') {
+    // In id order, as markRead's batches lock messages: no lock cycle between the two.
+    await tx.$queryRaw`SELECT "id" FROM "Message" WHERE "id" IN (SELECT x."messageId" FROM (${read}) x)
+      ORDER BY "id" FOR UPDATE`;
+  }
+  await tx.$executeRaw`UPDATE "Message" SET "readCount" = "readCount" - x."n" FROM (${read}) x
+    WHERE "Message"."id" = x."messageId"`;
+  await tx.$executeRaw`DELETE FROM "Receipt" WHERE "userId" IN (${Prisma.join(ids)})
+    AND EXISTS (SELECT 1 FROM "Message" m WHERE m."id" = "Receipt"."messageId" AND m."conversationId" = ${key})`;
+}
