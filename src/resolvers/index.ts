@@ -6,6 +6,7 @@ import { GroupService } from './groups.ts';
 import { MessageService } from './messages.ts';
 import { ReadMemberService } from './read-members.ts';
 import { ReceiptService } from './receipts.ts';
+import { RecentReaderService } from './recent-readers.ts';
 import { UserService } from './users.ts';
 
 export function createServices(deps: ServiceDeps) {
@@ -20,6 +21,7 @@ export function createServices(deps: ServiceDeps) {
     receipts,
     readMembers: new ReadMemberService(deps, messages, receipts),
     groups: new GroupService(deps, users),
+    recentReaders: new RecentReaderService(deps),
   };
 }
 
