@@ -96,10 +96,14 @@ export class GroupService {
       UPDATE "Message" SET
         "audienceCount" = "audienceCount" - 1,
         "readCount" = "readCount" - (SELECT COUNT(*) FROM "Receipt" r WHERE r."messageId" = "Message"."id" AND r."userId" = ${userID})
+          - (SELECT COUNT(*) FROM "ExpiredReceipt" e WHERE e."messageId" = "Message"."id" AND e."userId" = ${userID})
       WHERE "conversationId" = ${key} AND "seq" > ${joinSeq} AND "senderId" <> ${userID}`);
-    await tx.$executeRaw(Prisma.sql`
-      DELETE FROM "Receipt" WHERE "userId" = ${userID}
-        AND "messageId" IN (SELECT "id" FROM "Message" WHERE "conversationId" = ${key} AND "seq" > ${joinSeq})`);
+    // A read kept only as a pair by retention (ExpiredReceipt) leaves with its reader too.
+    for (const table of ['Receipt', 'ExpiredReceipt']) {
+      await tx.$executeRaw(Prisma.sql`
+        DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "userId" = ${userID}
+          AND "messageId" IN (SELECT "id" FROM "Message" WHERE "conversationId" = ${key} AND "seq" > ${joinSeq})`);
+    }
   }
 
   private async requireMember(tx: Tx, callerID: string, groupID: string) {

@@ -7,6 +7,7 @@ import { MessageService } from './messages.ts';
 import { ReadMemberService } from './read-members.ts';
 import { ReceiptService } from './receipts.ts';
 import { RecentReaderService } from './recent-readers.ts';
+import { ReceiptRetention } from './retention.ts';
 import { UserService } from './users.ts';
 
 export function createServices(deps: ServiceDeps) {
@@ -22,6 +23,7 @@ export function createServices(deps: ServiceDeps) {
     readMembers: new ReadMemberService(deps, messages, receipts),
     groups: new GroupService(deps, users),
     recentReaders: new RecentReaderService(deps),
+    retention: new ReceiptRetention(deps),
   };
 }
 

@@ -68,6 +68,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
       httpServer = createServer(withWebRoutes(config, yoga));
       ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
       await new Promise<void>((resolve) => httpServer!.listen(port, resolve));
+      services.retention.start(); // with RECEIPT_RETENTION_DAYS only
       const address = httpServer.address() as AddressInfo;
       return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
     },
@@ -77,6 +78,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
      */
     async stop(graceMs = 10_000): Promise<void> {
       if (httpServer) await drainHttp(httpServer, () => ws?.close(), graceMs);
+      await services.retention.stop();
       await pubsubHandle.close();
       await db.$disconnect();
     },

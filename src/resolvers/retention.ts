@@ -1,0 +1,149 @@
+// Receipt retention (RECEIPT_RETENTION_DAYS). Past that age, a group message's reader list (its
+// Receipt rows: who, in what order, when) is removed in the background, a bounded batch per
+// transaction with a pause between, so the sweep never holds the writer long. What stays:
+// - the counters on the message row (readCount, audienceCount): the figures never change;
+// - who read it, as bare (messageId, userId) pairs (ExpiredReceipt): a late markRead must be
+//   counted exactly once, and a leave must take its reader's read out of readCount. Anything
+//   smaller (a bloom filter, a bitmap over members) would either miscount or need a member
+//   numbering this schema does not have;
+// - Message.receiptsExpiredAt, set in the first batch's transaction: from then on readMembers
+//   answers READ_RECEIPT_EXPIRED, and late reads go straight to ExpiredReceipt.
+// Progress is durable: the ReceiptSweep row says which messages are done, and a message killed
+// mid-sweep is picked up again where its remaining rows are. One-to-one messages keep their one
+// row: it is their figure (isPeerRead, timestamp), not a list.
+import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { ServiceDeps } from './deps.ts';
+
+/** Messages one step looks at past the cursor when skipping ones with no reader list: bounds a step's scan. */
+export const SWEEP_SCAN_MESSAGES = 1_000;
+const CURSOR_ID = 1;
+const DAY_MS = 86_400_000;
+
+type Int = number | bigint;
+type ScannedMessage = { id: Int; createdAt: Date | string; needReadReceipt: boolean | number; conversationId: string };
+
+/** What one step did: the message it worked on (if any), the rows it moved, and whether to go on at once. */
+export type SweepStep = { messageId: number | null; moved: number; more: boolean };
+
+export class ReceiptRetention {
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The same sweep on another clock (tests move time forward with it). */
+  withClock(now: () => Date): ReceiptRetention {
+    return new ReceiptRetention(this.deps, now);
+  }
+
+  /** Runs the sweep in the background until stop(); does nothing without RECEIPT_RETENTION_DAYS. */
+  start(): void {
+    if (this.deps.config.retention.days === undefined || this.loop) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Steps until nothing is left to remove; returns the number of steps that did work. */
+  async sweepAll(): Promise<number> {
+    let steps = 0;
+    while ((await this.step()).more) steps++;
+    return steps;
+  }
+
+  /** One transaction: at most batchRows receipt rows of the oldest message due, or a skip past messages with none. */
+  async step(): Promise<SweepStep> {
+    const { days, batchRows } = this.deps.config.retention;
+    if (days === undefined) return { messageId: null, moved: 0, more: false };
+    const now = this.now();
+    const cutoff = now.getTime() - days * DAY_MS;
+    return inTransaction(this.deps.db, async (tx) => {
+      const after = await this.lockCursor(tx);
+      const scanned = await tx.$queryRaw<ScannedMessage[]>`
+        SELECT "id", "createdAt", "needReadReceipt", "conversationId" FROM "Message"
+        WHERE "id" > ${after} ORDER BY "id" LIMIT ${SWEEP_SCAN_MESSAGES}`;
+      // Ids grow with send time: the first message not yet due ends the scan.
+      let passed = after;
+      let target: number | null = null;
+      for (const m of scanned) {
+        if (new Date(m.createdAt).getTime() >= cutoff) break;
+        if (m.needReadReceipt && m.conversationId.startsWith('GROUP')) {
+          target = Number(m.id);
+          break;
+        }
+        passed = Number(m.id);
+      }
+      if (target === null) {
+        if (passed !== after) await this.moveCursor(tx, passed);
+        return { messageId: null, moved: 0, more: passed !== after && scanned.length === SWEEP_SCAN_MESSAGES };
+      }
+      const { moved, done } = await this.expireBatch(tx, target, batchRows, now);
+      const next = done ? target : passed;
+      if (next !== after) await this.moveCursor(tx, next);
+      return { messageId: target, moved, more: true };
+    });
+  }
+
+  /** Moves the message's lowest-ranked rows (at most `limit`) to pairs; `done` when none are left. */
+  private async expireBatch(tx: Tx, messageId: number, limit: number, now: Date) {
+    // markRead and leaves lock the message too: none of them sees half a batch.
+    await lockMessages(tx, this.deps.provider, [messageId]);
+    await tx.message.updateMany({
+      where: { id: messageId, receiptsExpiredAt: null },
+      data: { receiptsExpiredAt: now },
+    });
+    const [edge] = await tx.$queryRaw<{ rank: Int }[]>`
+      SELECT "rank" FROM "Receipt" WHERE "messageId" = ${messageId} ORDER BY "rank" LIMIT 1 OFFSET ${limit - 1}`;
+    const upTo = edge ? Prisma.sql`AND "rank" <= ${Number(edge.rank)}` : Prisma.empty;
+    const moved = await tx.$executeRaw`
+      INSERT INTO "ExpiredReceipt" ("messageId", "userId")
+      SELECT "messageId", "userId" FROM "Receipt" WHERE "messageId" = ${messageId} ${upTo}`;
+    await tx.$executeRaw`DELETE FROM "Receipt" WHERE "messageId" = ${messageId} ${upTo}`;
+    return { moved, done: !edge };
+  }
+
+  /** The cursor row, created on first use; PostgreSQL holds it, so two instances never sweep at once. */
+  private async lockCursor(tx: Tx): Promise<number> {
+    await tx.$executeRaw`
+      INSERT INTO "ReceiptSweep" ("id", "afterMessageId") VALUES (${CURSOR_ID}, 0) ON CONFLICT ("id") DO NOTHING`;
+    const lock = this.deps.provider === 'postgresql' ? Prisma.sql`FOR UPDATE` : Prisma.empty;
+    const [row] = await tx.$queryRaw<{ afterMessageId: Int }[]>`
+      SELECT "afterMessageId" FROM "ReceiptSweep" WHERE "id" = ${CURSOR_ID} ${lock}`;
+    return Number(row.afterMessageId);
+  }
+
+  private async moveCursor(tx: Tx, afterMessageId: number) {
+    await tx.receiptSweep.update({ where: { id: CURSOR_ID }, data: { afterMessageId } });
+  }
+
+  private async run(): Promise<void> {
+    const { pauseMs, intervalMs } = this.deps.config.retention;
+    while (!this.stopped) {
+      let more = false;
+      try {
+        more = (await this.step()).more;
+      } catch (error) {
+        console.error('[retention] sweep step failed; retrying after the interval', error);
+      }
+      if (this.stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, more ? pauseMs : intervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
