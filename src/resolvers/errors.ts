@@ -27,3 +27,8 @@ export const receiptExpired = (msgID: string, expiredAt: Date) =>
   appError('READ_RECEIPT_EXPIRED', `the reader list of message ${msgID} was removed by retention`, {
     expiredAt: expiredAt.toISOString(),
   });
+/** READ_RECEIPT_PRIVACY=RECIPROCAL: a user whose own receipts are off sees none for their messages. */
+export const receiptsWithheld = () =>
+  appError('FORBIDDEN', 'your read receipts are off: turn them on to see who read your messages', {
+    reason: 'READ_RECEIPTS_OFF',
+  });
