@@ -15,16 +15,19 @@ import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 
-/** Messages one step looks at past the cursor when skipping ones with no reader list: bounds a step's scan. */
-export const SWEEP_SCAN_MESSAGES = 1_000;
+/**
+ * Messages one step looks at past the cursor. Bounds a step's statements (about four per group
+ * message with a receipt, most of them without readers) to a few hundred, a few milliseconds.
+ */
+export const SWEEP_SCAN_MESSAGES = 100;
 const CURSOR_ID = 1;
 const DAY_MS = 86_400_000;
 
 type Int = number | bigint;
 type ScannedMessage = { id: Int; createdAt: Date | string; needReadReceipt: boolean | number; conversationId: string };
 
-/** What one step did: the message it worked on (if any), the rows it moved, and whether to go on at once. */
-export type SweepStep = { messageId: number | null; moved: number; more: boolean };
+/** What one step did: the receipt rows it moved, and whether to go on at once (after the pause). */
+export type SweepStep = { moved: number; more: boolean };
 
 export class ReceiptRetention {
   private loop: Promise<void> | null = null;
@@ -36,9 +39,10 @@ export class ReceiptRetention {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The same sweep on another clock (tests move time forward with it). */
-  withClock(now: () => Date): ReceiptRetention {
-    return new ReceiptRetention(this.deps, now);
+  /** The same sweep on another clock (tests move time forward with it), optionally with another retention (the bench). */
+  withClock(now: () => Date, days = this.deps.config.retention.days): ReceiptRetention {
+    const config = { ...this.deps.config, retention: { ...this.deps.config.retention, days } };
+    return new ReceiptRetention({ ...this.deps, config }, now);
   }
 
   /** Runs the sweep in the background until stop(); does nothing without RECEIPT_RETENTION_DAYS. */
@@ -55,17 +59,22 @@ export class ReceiptRetention {
     this.loop = null;
   }
 
-  /** Steps until nothing is left to remove; returns the number of steps that did work. */
+  /** Steps until nothing is left to remove; returns the receipt rows it moved. */
   async sweepAll(): Promise<number> {
-    let steps = 0;
-    while ((await this.step()).more) steps++;
-    return steps;
+    let moved = 0;
+    for (let step = await this.step(); ; step = await this.step()) {
+      moved += step.moved;
+      if (!step.more) return moved;
+    }
   }
 
-  /** One transaction: at most batchRows receipt rows of the oldest message due, or a skip past messages with none. */
+  /**
+   * One transaction: moves at most batchRows receipt rows, from the due group messages after
+   * the cursor, oldest first, looking at SWEEP_SCAN_MESSAGES messages at most.
+   */
   async step(): Promise<SweepStep> {
     const { days, batchRows } = this.deps.config.retention;
-    if (days === undefined) return { messageId: null, moved: 0, more: false };
+    if (days === undefined) return { moved: 0, more: false };
     const now = this.now();
     const cutoff = now.getTime() - days * DAY_MS;
     return inTransaction(this.deps.db, async (tx) => {
@@ -73,25 +82,33 @@ export class ReceiptRetention {
       const scanned = await tx.$queryRaw<ScannedMessage[]>`
         SELECT "id", "createdAt", "needReadReceipt", "conversationId" FROM "Message"
         WHERE "id" > ${after} ORDER BY "id" LIMIT ${SWEEP_SCAN_MESSAGES}`;
-      // Ids grow with send time: the first message not yet due ends the scan.
-      let passed = after;
-      let target: number | null = null;
+      let cursor = after;
+      let moved = 0;
+      // More to do at once if the scan was full and the batch or the scan ran out, not the due messages.
+      let more = scanned.length === SWEEP_SCAN_MESSAGES;
       for (const m of scanned) {
-        if (new Date(m.createdAt).getTime() >= cutoff) break;
-        if (m.needReadReceipt && m.conversationId.startsWith('GROUP')) {
-          target = Number(m.id);
+        // Ids grow with send time: the first message not yet due ends the sweep for now.
+        if (new Date(m.createdAt).getTime() >= cutoff) {
+          more = false;
           break;
         }
-        passed = Number(m.id);
+        if (m.needReadReceipt && m.conversationId.startsWith('GROUP')) {
+          if (moved >= batchRows) {
+            more = true;
+            break;
+          }
+          const batch = await this.expireBatch(tx, Number(m.id), batchRows - moved, now);
+          moved += batch.moved;
+          if (!batch.done) {
+            more = true; // the cursor stays before this message: the next step goes on with it
+            break;
+          }
+        }
+        cursor = Number(m.id);
       }
-      if (target === null) {
-        if (passed !== after) await this.moveCursor(tx, passed);
-        return { messageId: null, moved: 0, more: passed !== after && scanned.length === SWEEP_SCAN_MESSAGES };
-      }
-      const { moved, done } = await this.expireBatch(tx, target, batchRows, now);
-      const next = done ? target : passed;
-      if (next !== after) await this.moveCursor(tx, next);
-      return { messageId: target, moved, more: true };
+      if (cursor !== after)
+        await tx.receiptSweep.update({ where: { id: CURSOR_ID }, data: { afterMessageId: cursor } });
+      return { moved, more };
     });
   }
 
@@ -121,10 +138,6 @@ export class ReceiptRetention {
     const [row] = await tx.$queryRaw<{ afterMessageId: Int }[]>`
       SELECT "afterMessageId" FROM "ReceiptSweep" WHERE "id" = ${CURSOR_ID} ${lock}`;
     return Number(row.afterMessageId);
-  }
-
-  private async moveCursor(tx: Tx, afterMessageId: number) {
-    await tx.receiptSweep.update({ where: { id: CURSOR_ID }, data: { afterMessageId } });
   }
 
   private async run(): Promise<void> {
