@@ -2,6 +2,7 @@
 // sweep, and the next one finishes it from the durable cursor, with no receipt lost or doubled.
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestApp } from './helpers/app.ts';
 import { freshDatabase, testProvider } from './helpers/databases.ts';
 import { CREATE_GROUP, MARK_READ, READ_MEMBERS, RECEIPTS, SEND } from './helpers/operations.ts';
 import { okGql, postGql, type ServerProcess, spawnServer, sql, waitFor } from './helpers/processes.ts';
@@ -42,27 +43,23 @@ describe('retention sweep across a SIGKILL', () => {
     drop = database.drop;
     const DATABASE_URL = database.url;
 
-    // No retention yet: 2 group messages, each read by 8 members.
-    const first = await server({ DATABASE_URL });
-    await okGql(first.graphql, 'alice', CREATE_GROUP, {
-      groupID: 'crash',
-      name: 'Crash',
-      type: 'WORK',
-      memberIDs: READERS,
-    });
+    // No retention yet (an app in this process, on the same database): 2 group messages, each
+    // read by 8 members.
+    const seeding = await startTestApp({ DATABASE_URL });
+    await seeding.ok('alice', CREATE_GROUP, { groupID: 'crash', name: 'Crash', type: 'WORK', memberIDs: READERS });
     const msgIDs: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const sent = await okGql(first.graphql, 'alice', SEND, {
+      const sent = await seeding.ok('alice', SEND, {
         conversationID: 'GROUPcrash',
         text: `m${i}`,
         needReadReceipt: true,
       });
       msgIDs.push(sent.sendMessage.msgID);
     }
-    for (const reader of READERS) await okGql(first.graphql, reader, MARK_READ, { msgIDs });
-    const before = (await okGql(first.graphql, 'alice', RECEIPTS, { msgIDs })).messageReceipts;
+    for (const reader of READERS) await seeding.ok(reader, MARK_READ, { msgIDs });
+    const before = (await seeding.ok('alice', RECEIPTS, { msgIDs })).messageReceipts;
     expect(before.map((r: { readCount: number }) => r.readCount)).toEqual([8, 8]);
-    await first.kill();
+    await seeding.stop();
 
     // A retention of one second, one row per transaction and a pause: a sweep of 16 steps.
     const sweeping = {
@@ -73,7 +70,7 @@ describe('retention sweep across a SIGKILL', () => {
       RECEIPT_SWEEP_INTERVAL_MS: '100',
     };
     const second = await server(sweeping);
-    await waitFor(async () => (await rows(DATABASE_URL)).receipts <= 13, 'the sweep to start');
+    await waitFor(async () => (await rows(DATABASE_URL)).receipts <= 13, 'the sweep to start', 60_000);
     second.child.kill('SIGKILL');
     await second.exited;
     const midway = await rows(DATABASE_URL);
@@ -81,7 +78,7 @@ describe('retention sweep across a SIGKILL', () => {
     expect(midway.receipts + midway.pairs).toBe(16); // ...and every batch moved whole or not at all
 
     const third = await server(sweeping);
-    await waitFor(async () => (await rows(DATABASE_URL)).receipts === 0, 'the sweep to finish');
+    await waitFor(async () => (await rows(DATABASE_URL)).receipts === 0, 'the sweep to finish', 60_000);
     expect(await rows(DATABASE_URL)).toEqual({ receipts: 0, pairs: 16 });
     expect((await okGql(third.graphql, 'alice', RECEIPTS, { msgIDs })).messageReceipts).toEqual(before);
     const expired = await postGql(third.graphql, 'alice', READ_MEMBERS, { msgID: msgIDs[0], filter: 'READ' });
@@ -89,5 +86,5 @@ describe('retention sweep across a SIGKILL', () => {
     // A reader who read before the crash is not counted again.
     await okGql(third.graphql, READERS[0], MARK_READ, { msgIDs });
     expect((await okGql(third.graphql, 'alice', RECEIPTS, { msgIDs })).messageReceipts).toEqual(before);
-  }, 90_000);
+  }, 240_000);
 });
