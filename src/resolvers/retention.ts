@@ -70,7 +70,8 @@ export class ReceiptRetention {
 
   /**
    * One transaction: moves at most batchRows receipt rows, from the due group messages after
-   * the cursor, oldest first, looking at SWEEP_SCAN_MESSAGES messages at most.
+   * the cursor, oldest first, looking at SWEEP_SCAN_MESSAGES messages at most. A fixed handful
+   * of statements, plus three for each message that still has rows.
    */
   async step(): Promise<SweepStep> {
     const { days, batchRows } = this.deps.config.retention;
@@ -82,29 +83,33 @@ export class ReceiptRetention {
       const scanned = await tx.$queryRaw<ScannedMessage[]>`
         SELECT "id", "createdAt", "needReadReceipt", "conversationId" FROM "Message"
         WHERE "id" > ${after} ORDER BY "id" LIMIT ${SWEEP_SCAN_MESSAGES}`;
-      let cursor = after;
+      // Ids grow with send time: the first message not yet due ends the sweep for now.
+      const firstNotDue = scanned.findIndex((m) => new Date(m.createdAt).getTime() >= cutoff);
+      const due = firstNotDue === -1 ? scanned : scanned.slice(0, firstNotDue);
+      const lists = due
+        .filter((m) => m.needReadReceipt && m.conversationId.startsWith('GROUP'))
+        .map((m) => Number(m.id));
+      let cursor = due.length ? Number(due[due.length - 1].id) : after;
+      // Go on at once if the scan was full and all of it due: there may be more behind it.
+      let more = firstNotDue === -1 && scanned.length === SWEEP_SCAN_MESSAGES;
       let moved = 0;
-      // More to do at once if the scan was full and the batch or the scan ran out, not the due messages.
-      let more = scanned.length === SWEEP_SCAN_MESSAGES;
-      for (const m of scanned) {
-        // Ids grow with send time: the first message not yet due ends the sweep for now.
-        if (new Date(m.createdAt).getTime() >= cutoff) {
-          more = false;
-          break;
-        }
-        if (m.needReadReceipt && m.conversationId.startsWith('GROUP')) {
-          if (moved >= batchRows) {
+      if (lists.length) {
+        // markRead and leaves lock messages too (in id order, as here): none sees half a batch.
+        await lockMessages(tx, this.deps.provider, lists);
+        await tx.message.updateMany({
+          where: { id: { in: lists }, receiptsExpiredAt: null },
+          data: { receiptsExpiredAt: now },
+        });
+        for (const messageId of await this.withReceipts(tx, lists)) {
+          const batch = await this.moveRows(tx, messageId, batchRows - moved);
+          moved += batch.moved;
+          if (!batch.done || moved >= batchRows) {
+            // This message (if unfinished) and the ones after it wait for the next step.
+            cursor = batch.done ? messageId : messageId - 1;
             more = true;
             break;
           }
-          const batch = await this.expireBatch(tx, Number(m.id), batchRows - moved, now);
-          moved += batch.moved;
-          if (!batch.done) {
-            more = true; // the cursor stays before this message: the next step goes on with it
-            break;
-          }
         }
-        cursor = Number(m.id);
       }
       if (cursor !== after)
         await tx.receiptSweep.update({ where: { id: CURSOR_ID }, data: { afterMessageId: cursor } });
@@ -112,17 +117,19 @@ export class ReceiptRetention {
     });
   }
 
+  /** Which of these messages still have receipt rows, in id order: an index probe each. */
+  private async withReceipts(tx: Tx, ids: number[]): Promise<number[]> {
+    const rows = await tx.$queryRaw<{ id: Int }[]>`
+      SELECT m."id" FROM "Message" m WHERE m."id" IN (${Prisma.join(ids)})
+        AND EXISTS (SELECT 1 FROM "Receipt" r WHERE r."messageId" = m."id") ORDER BY m."id"`;
+    return rows.map((r) => Number(r.id));
+  }
+
   /** Moves the message's lowest-ranked rows (at most `limit`) to pairs; `done` when none are left. */
-  private async expireBatch(tx: Tx, messageId: number, limit: number, now: Date) {
-    // markRead and leaves lock the message too: none of them sees half a batch.
-    await lockMessages(tx, this.deps.provider, [messageId]);
-    await tx.message.updateMany({
-      where: { id: messageId, receiptsExpiredAt: null },
-      data: { receiptsExpiredAt: now },
-    });
+  private async moveRows(tx: Tx, messageId: number, limit: number) {
     const [edge] = await tx.$queryRaw<{ rank: Int }[]>`
-      SELECT "rank" FROM "Receipt" WHERE "messageId" = ${messageId} ORDER BY "rank" LIMIT 1 OFFSET ${limit - 1}`;
-    const upTo = edge ? Prisma.sql`AND "rank" <= ${Number(edge.rank)}` : Prisma.empty;
+      SELECT "rank" FROM "Receipt" WHERE "messageId" = ${messageId} ORDER BY "rank" LIMIT 1 OFFSET ${limit}`;
+    const upTo = edge ? Prisma.sql`AND "rank" < ${Number(edge.rank)}` : Prisma.empty;
     const moved = await tx.$executeRaw`
       INSERT INTO "ExpiredReceipt" ("messageId", "userId")
       SELECT "messageId", "userId" FROM "Receipt" WHERE "messageId" = ${messageId} ${upTo}`;
