@@ -21,6 +21,7 @@ import { fanoutWorkload } from './workloads/fanout.ts';
 import { markReadWorkload } from './workloads/mark-read.ts';
 import { messageReceiptsWorkload } from './workloads/message-receipts.ts';
 import { readMembersWorkload } from './workloads/read-members.ts';
+import { recentReadersWorkload } from './workloads/recent-readers.ts';
 import { storageWorkload } from './workloads/storage.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -31,6 +32,7 @@ const WORKLOADS: Workload[] = [
   countsWorkload,
   fanoutWorkload,
   storageWorkload,
+  recentReadersWorkload, // last: its retention sweep removes the receipt rows W6 measures
 ];
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -57,6 +59,7 @@ async function runOn(provider: string, databaseUrl: string, scale: Scale): Promi
       `[${provider}] seeded ${run.seed.rows.toLocaleString('en-US')} rows in ${run.seed.seconds.toFixed(1)} s`,
     );
     const ctx: BenchContext = {
+      app,
       provider: raw.provider,
       scale,
       seed: plan,

@@ -1,6 +1,7 @@
 // What every workload produces: figures measured through GraphQL, each next to a floor measured
 // in the same run on the same data by hand-written SQL through the same driver.
 import type { Provider } from '../src/db/client.ts';
+import type { App } from '../src/server/app.ts';
 import type { BenchClient } from './client.ts';
 import type { RawDb } from './raw-db.ts';
 import type { Scale } from './scale.ts';
@@ -27,6 +28,8 @@ export type WorkloadResult = { figures: Figure[]; targets: Target[]; notes: stri
 export type StatementCounter = { count: number; log: string[] | null };
 
 export type BenchContext = {
+  /** The app under test, for work no client can ask for (the retention sweep, W7). */
+  app: App;
   provider: Provider;
   scale: Scale;
   seed: SeedInfo;

@@ -81,6 +81,15 @@ const EnvSchema = z.object({
   /** Production only: turns GraphiQL and introspection back on. */
   GRAPHQL_EXPLORER: z.enum(['true', 'false']).optional(),
   ...rateLimitSettings,
+  READ_RECEIPT_PRIVACY: z.enum(['ONE_WAY', 'RECIPROCAL']).default('ONE_WAY'),
+  /** Unset: keep reader lists forever. Fractions are allowed (tests use seconds). */
+  RECEIPT_RETENTION_DAYS: z.coerce.number().positive().optional(),
+  // One sweep transaction moves at most this many receipt rows, then pauses, so a sweep never
+  // holds SQLite's single writer (or a message's row lock) for more than a few milliseconds.
+  RECEIPT_SWEEP_BATCH_ROWS: z.coerce.number().int().positive().default(1_000),
+  RECEIPT_SWEEP_PAUSE_MS: z.coerce.number().int().min(0).default(50),
+  /** How often an idle sweep looks for messages that have just passed the retention age. */
+  RECEIPT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   MAX_REQUEST_BYTES: z.coerce
     .number()
     .int()
@@ -112,6 +121,10 @@ export type AppConfig = {
   /** Per user and minute, by mutation (see MUTATION_RATE_LIMITS). */
   rateLimits: RateLimits;
   maxRequestBytes: number;
+  /** RECIPROCAL: a user with receipts off sees none for their own messages either. */
+  receiptPrivacy: 'ONE_WAY' | 'RECIPROCAL';
+  /** Reader lists older than retentionDays are removed in the background (see retention.ts). */
+  retention: { days?: number; batchRows: number; pauseMs: number; intervalMs: number };
 };
 
 function isDatabaseUrl(url: string): boolean {
@@ -167,6 +180,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ) as RateLimits,
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
     warnings,
+    receiptPrivacy: parsed.READ_RECEIPT_PRIVACY,
+    retention: {
+      days: parsed.RECEIPT_RETENTION_DAYS,
+      batchRows: parsed.RECEIPT_SWEEP_BATCH_ROWS,
+      pauseMs: parsed.RECEIPT_SWEEP_PAUSE_MS,
+      intervalMs: parsed.RECEIPT_SWEEP_INTERVAL_MS,
+    },
   };
 }
 

@@ -109,12 +109,24 @@ export class ChatView {
     let content: Node | null = null;
     if (msg.isSelf && r && this.isGroup) {
       const audience = r.readCount + r.unreadCount;
-      content = h(
+      const button = h(
         'button',
         { type: 'button', class: 'read-by', 'aria-haspopup': 'dialog', 'data-read': r.unreadCount === 0 },
         `Read by ${r.readCount} / ${audience}`,
       );
-      content.addEventListener('click', () => this.options.openReaders(msg));
+      button.addEventListener('click', () => this.options.openReaders(msg));
+      // "Seen by" faces: the latest readers, newest first (recentReaders), left of the count.
+      const faces = r.recentReaders.map((u) =>
+        h('span', { class: 'face', title: u.userID, 'aria-hidden': 'true' }, u.userID.slice(0, 1).toUpperCase()),
+      );
+      const names = r.recentReaders.map((u) => u.userID).join(', ');
+      content = h(
+        'span',
+        { class: 'seen-by' },
+        ...faces,
+        names && h('span', { class: 'visually-hidden' }, `Seen by ${names}`),
+        button,
+      );
     } else if (msg.isSelf && r) {
       const label = r.isPeerRead ? `Read${r.timestamp ? ` at ${timeOf(r.timestamp)}` : ''}` : 'Sent, not read yet';
       content = h(

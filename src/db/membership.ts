@@ -61,7 +61,9 @@ export async function removeLeavers(tx: Tx, provider: Provider, key: string, lea
     });
   }
   // Every receipt of a member here is from their current stay: the last leave removed older ones.
-  const read = Prisma.sql`SELECT r."messageId", COUNT(*) AS "n" FROM "Receipt" r
+  // A read that retention kept only as a pair (ExpiredReceipt) leaves with its reader too.
+  const read = Prisma.sql`SELECT r."messageId", COUNT(*) AS "n"
+    FROM (SELECT "messageId", "userId" FROM "Receipt" UNION ALL SELECT "messageId", "userId" FROM "ExpiredReceipt") r
     JOIN "Message" m ON m."id" = r."messageId"
     WHERE r."userId" IN (${Prisma.join(ids)}) AND m."conversationId" = ${key}
     GROUP BY r."messageId"`;
@@ -72,6 +74,8 @@ export async function removeLeavers(tx: Tx, provider: Provider, key: string, lea
   }
   await tx.$executeRaw`UPDATE "Message" SET "readCount" = "readCount" - x."n" FROM (${read}) x
     WHERE "Message"."id" = x."messageId"`;
-  await tx.$executeRaw`DELETE FROM "Receipt" WHERE "userId" IN (${Prisma.join(ids)})
-    AND EXISTS (SELECT 1 FROM "Message" m WHERE m."id" = "Receipt"."messageId" AND m."conversationId" = ${key})`;
+  for (const table of [Prisma.raw('"Receipt"'), Prisma.raw('"ExpiredReceipt"')]) {
+    await tx.$executeRaw`DELETE FROM ${table} WHERE "userId" IN (${Prisma.join(ids)})
+      AND EXISTS (SELECT 1 FROM "Message" m WHERE m."id" = ${table}."messageId" AND m."conversationId" = ${key})`;
+  }
 }

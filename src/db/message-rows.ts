@@ -14,13 +14,16 @@ export type MessageRow = {
   audienceCount: number;
   readCount: number;
   createdAt: Date;
+  /** Set once retention removed (or began removing) the per-reader receipt rows. */
+  receiptsExpiredAt: Date | null;
   conversation: { groupId: string | null; group: { type: string } | null };
 };
 
 /** A row as the drivers give it: SQLite has no boolean, and its DateTime may come back as text. */
-export type RawMessageRow = Omit<MessageRow, 'needReadReceipt' | 'createdAt' | 'conversation'> & {
+export type RawMessageRow = Omit<MessageRow, 'needReadReceipt' | 'createdAt' | 'receiptsExpiredAt' | 'conversation'> & {
   needReadReceipt: boolean | number;
   createdAt: Date | string;
+  receiptsExpiredAt: Date | string | null;
   groupId: string | null;
   groupType: string | null;
 };
@@ -36,6 +39,7 @@ export function toMessageRow(r: RawMessageRow): MessageRow {
     audienceCount: Number(r.audienceCount),
     readCount: Number(r.readCount),
     createdAt: new Date(r.createdAt),
+    receiptsExpiredAt: r.receiptsExpiredAt === null ? null : new Date(r.receiptsExpiredAt),
     conversation: { groupId: r.groupId, group: r.groupType === null ? null : { type: r.groupType } },
   };
 }
@@ -55,7 +59,7 @@ export function currentAudience(alias: string): string {
 
 /** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */
 export const MESSAGE_COLUMNS = `m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt",
-  ${currentAudience('m')} AS "audienceCount", m."readCount", m."createdAt", c."groupId", g."type" AS "groupType"`;
+  ${currentAudience('m')} AS "audienceCount", m."readCount", m."createdAt", m."receiptsExpiredAt", c."groupId", g."type" AS "groupType"`;
 export const MESSAGE_JOINS = `JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"`;
 
 type RawClient = Pick<Tx, '$queryRaw'>;

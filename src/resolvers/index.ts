@@ -6,6 +6,8 @@ import { GroupService } from './groups.ts';
 import { MessageService } from './messages.ts';
 import { ReadMemberService } from './read-members.ts';
 import { ReceiptService } from './receipts.ts';
+import { RecentReaderService } from './recent-readers.ts';
+import { ReceiptRetention } from './retention.ts';
 import { UserService } from './users.ts';
 
 export function createServices(deps: ServiceDeps) {
@@ -20,6 +22,8 @@ export function createServices(deps: ServiceDeps) {
     receipts,
     readMembers: new ReadMemberService(deps, messages, receipts),
     groups: new GroupService(deps),
+    recentReaders: new RecentReaderService(deps),
+    retention: new ReceiptRetention(deps),
   };
 }
 

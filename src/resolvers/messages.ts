@@ -18,6 +18,7 @@ const messageSelect = {
   audienceCount: true,
   readCount: true,
   createdAt: true,
+  receiptsExpiredAt: true,
   conversation: { select: { groupId: true, group: { select: { type: true } } } },
 } as const;
 

@@ -11,7 +11,7 @@ import { type MessageRow, oneConversation, rowsInOrder } from './messages.ts';
 export type ReadCall = { readerID: string; msgIDs: number[] };
 
 /** A call that passed its checks: its messages in input order, and when each was first read, if before now. */
-export type AcceptedCall = { ok: true; rows: MessageRow[]; readBefore: Map<number, Date> };
+export type AcceptedCall = { ok: true; rows: MessageRow[]; readBefore: Map<number, Date | null> };
 export type CallOutcome = AcceptedCall | { ok: false; error: GraphQLError };
 
 /** A message this batch newly counted readers of, with its counters after the batch. */
@@ -62,8 +62,8 @@ export async function writeReadBatch(
   outcomes.forEach((o, i) => {
     if (!o.ok) return;
     for (const row of o.rows) {
-      const before = readAt.get(pairKey(row.id, calls[i].readerID));
-      if (before) o.readBefore.set(row.id, before);
+      const key = pairKey(row.id, calls[i].readerID);
+      if (readAt.has(key)) o.readBefore.set(row.id, readAt.get(key) ?? null);
     }
   });
 
@@ -113,6 +113,11 @@ function receiptError(config: AppConfig, readerID: string, rows: MessageRow[]): 
 /** The new readers of a message hold the ranks just below its lastReadRank, in arrival order. */
 function receiptsOf(counted: CountedMessage[]): NewReceipt[] {
   return counted.flatMap(({ row, readers, counters }) =>
-    readers.map((userId, i) => ({ messageId: row.id, userId, rank: counters.lastReadRank - readers.length + 1 + i })),
+    readers.map((userId, i) => ({
+      messageId: row.id,
+      userId,
+      rank: counters.lastReadRank - readers.length + 1 + i,
+      expired: row.receiptsExpiredAt !== null,
+    })),
   );
 }

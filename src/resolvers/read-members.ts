@@ -2,7 +2,7 @@
 // page 1,000 costs what page 1 costs, and a read that lands while paging never shifts a page.
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
-import { badInput, forbidden, receiptNotFound } from './errors.ts';
+import { badInput, forbidden, receiptExpired, receiptNotFound, receiptsWithheld } from './errors.ts';
 import { fitsIntColumn } from './ids.ts';
 import type { MessageService } from './messages.ts';
 import type { ReceiptService } from './receipts.ts';
@@ -63,6 +63,9 @@ export class ReadMemberService {
     if (message.senderId !== senderID) throw forbidden(`only the sender of message ${msgID} may list its readers`);
     if (!message.conversation.groupId) throw badInput('msgID', 'readMembers works on group messages only');
     if (!this.receipts.hasReceipt(message)) throw receiptNotFound(String(msgID));
+    // Both lists: the READ one is gone, and UNREAD alone would give it back as its complement.
+    if (message.receiptsExpiredAt) throw receiptExpired(String(msgID), message.receiptsExpiredAt);
+    if (await this.receipts.withheldFrom(senderID)) throw receiptsWithheld();
     const cursor = after ? decodeCursor(after, msgID, filter) : undefined;
 
     const edges =

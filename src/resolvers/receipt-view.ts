@@ -45,13 +45,16 @@ export function c2cReceipt(msgID: number | null, peerID: string, readAt: Date | 
   };
 }
 
-/** What markRead returns to the reader: their own receipt (it never reveals group figures). */
+/**
+ * What markRead returns to the reader: their own receipt (it never reveals group figures).
+ * readAt is null for an earlier read whose time retention removed.
+ */
 export function readerReceipt(
   msgID: number,
   readerID: string,
   conversationKey: string,
   groupID: string | null,
-  readAt: Date,
+  readAt: Date | null,
 ): ReceiptView {
   return {
     msgID: String(msgID),

@@ -93,7 +93,13 @@ export class ReceiptWriter {
       }
       batch[i].resolve(
         result.rows.map((m) =>
-          readerReceipt(m.id, readerID, m.conversationId, m.conversation.groupId, result.readBefore.get(m.id) ?? now),
+          readerReceipt(
+            m.id,
+            readerID,
+            m.conversationId,
+            m.conversation.groupId,
+            result.readBefore.has(m.id) ? (result.readBefore.get(m.id) ?? null) : now,
+          ),
         ),
       );
     });

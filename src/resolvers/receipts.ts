@@ -1,6 +1,6 @@
 // The read-receipt core: receivers mark messages read, senders pull the figures.
 import { groupHasReceipts, type ServiceDeps } from './deps.ts';
-import { forbidden, receiptNotFound } from './errors.ts';
+import { forbidden, receiptNotFound, receiptsWithheld } from './errors.ts';
 import { peerOf } from './ids.ts';
 import { type MessageRow, type MessageService, oneConversation } from './messages.ts';
 import { c2cReceipt, groupReceipt, type ReceiptView } from './receipt-view.ts';
@@ -36,6 +36,7 @@ export class ReceiptService {
       if (m.senderId !== senderID) throw forbidden(`only the sender of message ${m.id} may see its receipts`);
       if (!this.hasReceipt(m)) throw receiptNotFound(String(m.id));
     }
+    if (await this.withheldFrom(senderID)) throw receiptsWithheld();
     const views = await this.views(senderID, rows);
     return rows.map((m) => views.get(m.id) as ReceiptView);
   }
@@ -44,6 +45,7 @@ export class ReceiptService {
   async views(viewerID: string, rows: MessageRow[]): Promise<Map<number, ReceiptView>> {
     const mine = rows.filter((m) => m.senderId === viewerID && this.hasReceipt(m));
     const result = new Map<number, ReceiptView>();
+    if (mine.length === 0 || (await this.withheldFrom(viewerID))) return result;
     const c2c = mine.filter((m) => !m.conversation.groupId);
     for (const m of mine) if (m.conversation.groupId) result.set(m.id, groupReceipt(m, m.conversation.groupId));
     if (c2c.length === 0) return result;
@@ -58,6 +60,18 @@ export class ReceiptService {
       result.set(m.id, c2cReceipt(m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? null));
     }
     return result;
+  }
+
+  /**
+   * READ_RECEIPT_PRIVACY=RECIPROCAL, as WhatsApp does it: while a user's own receipts are off,
+   * they see no figures, readers or live receipts for their messages either. Read at each use,
+   * so turning receipts back on shows them again at once (reads made while off never are: none
+   * were recorded). ONE_WAY (the default) never withholds, and costs no query.
+   */
+  async withheldFrom(senderID: string): Promise<boolean> {
+    if (this.deps.config.receiptPrivacy !== 'RECIPROCAL') return false;
+    const user = await this.deps.db.user.findUnique({ where: { id: senderID }, select: { readReceiptsEnabled: true } });
+    return !user?.readReceiptsEnabled;
   }
 
   hasReceipt(m: MessageRow): boolean {

@@ -83,6 +83,8 @@ builder.subscriptionFields((t) => ({
       pipe(
         ctx.pubsub.subscribe('receipts:sender', ctx.viewer!.userID),
         filter((receipt: ReceiptView) => !conversationID || receipt.conversationID === conversationID),
+        // RECIPROCAL privacy: nothing while the subscriber's own receipts are off.
+        filter(async () => !(await ctx.services.receipts.withheldFrom(ctx.viewer!.userID))),
       ),
     resolve: (receipt) => receipt,
   }),

@@ -85,6 +85,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
       await listen(httpServer, port);
       ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
       observability.watchWebSockets(ws.wsServer);
+      services.retention.start(); // with RECEIPT_RETENTION_DAYS only
       const address = httpServer.address() as AddressInfo;
       return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
     },
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
      */
     async stop(graceMs = 10_000): Promise<void> {
       if (httpServer) await drainHttp(httpServer, () => ws?.close(), graceMs);
+      await services.retention.stop();
       await pubsubHandle.close();
       await db.$disconnect();
       await observability.flush();

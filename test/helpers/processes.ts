@@ -17,7 +17,11 @@ export { freePort };
 export type ServerProcess = Awaited<ReturnType<typeof spawnServer>>;
 
 /** Starts `src/server/main.ts` in its own process; it migrates DATABASE_URL on start. */
-export async function spawnServer(env: { DATABASE_URL: string; REDIS_URL?: string }) {
+export async function spawnServer(env: {
+  DATABASE_URL: string;
+  REDIS_URL?: string;
+  [setting: string]: string | undefined;
+}) {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['src/server/main.ts'], {
     cwd: ROOT,

@@ -41,12 +41,10 @@ class Model {
   messages: ModelMessage[] = [];
 }
 
+type Mode = 'ONE_WAY' | 'RECIPROCAL';
 let t: TestApp;
+let mode: Mode;
 let run = 0;
-beforeAll(async () => {
-  t = await startTestApp(NO_RATE_LIMITS);
-});
-afterAll(() => t.stop());
 
 async function apply(groupID: string, model: Model, a: Action) {
   const u = USERS[a.user];
@@ -87,8 +85,30 @@ async function apply(groupID: string, model: Model, a: Action) {
   }
 }
 
-async function checkInvariants(model: Model) {
+const HISTORY_RECEIPTS = `query($conversationID: String!) {
+  messages(conversationID: $conversationID, first: 100) { edges { node { msgID receipt { readCount } } } }
+}`;
+
+/** RECIPROCAL: while the sender's own receipts are off, every receipt read of theirs is withheld. */
+async function checkWithheld(groupID: string, m: ModelMessage) {
+  const withheld = { code: 'FORBIDDEN', reason: 'READ_RECEIPTS_OFF' };
+  expect((await t.gql(m.sender, RECEIPTS, { msgIDs: [m.msgID] })).errors?.[0]?.extensions).toEqual(withheld);
+  for (const filter of ['READ', 'UNREAD']) {
+    const page = await t.gql(m.sender, READ_MEMBERS, { msgID: m.msgID, filter });
+    expect(page.errors?.[0]?.extensions).toEqual(withheld);
+  }
+  const history = await t.gql(m.sender, HISTORY_RECEIPTS, { conversationID: `GROUP${groupID}` });
+  if (history.errors) return; // the sender left the group: no history either
+  const node = history.data?.messages.edges.find((e: { node: { msgID: string } }) => e.node.msgID === m.msgID)?.node;
+  expect(node?.receipt).toBeNull();
+}
+
+async function checkInvariants(groupID: string, model: Model) {
   for (const m of model.messages.filter((msg) => msg.receipt)) {
+    if (mode === 'RECIPROCAL' && !model.receiptsOn.get(m.sender)) {
+      await checkWithheld(groupID, m);
+      continue;
+    }
     const [receipt] = (await t.ok(m.sender, RECEIPTS, { msgIDs: [m.msgID] })).messageReceipts;
     expect({ read: receipt.readCount, unread: receipt.unreadCount }).toEqual({
       read: m.readers.size,
@@ -109,7 +129,15 @@ async function checkInvariants(model: Model) {
   }
 }
 
-describe('privacy and counting invariants under random use', () => {
+// ONE_WAY (the default): receipts off hides only the user's own reads. RECIPROCAL: it also
+// hides, while off, everything about who read the user's own messages (and only that).
+describe.each(['ONE_WAY', 'RECIPROCAL'] as const)('privacy and counting invariants under random use, %s', (m) => {
+  beforeAll(async () => {
+    mode = m;
+    t = await startTestApp({ ...NO_RATE_LIMITS, READ_RECEIPT_PRIVACY: m });
+  });
+  afterAll(() => t.stop());
+
   it('hold after every step', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 18 }), async (actions) => {
@@ -119,7 +147,7 @@ describe('privacy and counting invariants under random use', () => {
         const model = new Model();
         for (const a of actions) {
           await apply(groupID, model, a);
-          await checkInvariants(model);
+          await checkInvariants(groupID, model);
         }
       }),
       { numRuns: 25 },

@@ -27,9 +27,9 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { userID: string, readReceiptsEnabled: boolean } };
 
-export type ReceiptFieldsFragment = { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number };
+export type ReceiptFieldsFragment = { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> };
 
-export type MessageFieldsFragment = { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } | null };
+export type MessageFieldsFragment = { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null };
 
 export type MessagesQueryVariables = Exact<{
   conversationID: string;
@@ -38,7 +38,7 @@ export type MessagesQueryVariables = Exact<{
 }>;
 
 
-export type MessagesQuery = { messages: { edges: Array<{ node: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MessagesQuery = { messages: { edges: Array<{ node: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SendMessageMutationVariables = Exact<{
   conversationID: string;
@@ -47,7 +47,7 @@ export type SendMessageMutationVariables = Exact<{
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } | null } };
+export type SendMessageMutation = { sendMessage: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } };
 
 export type MarkReadMutationVariables = Exact<{
   msgIDs: Array<string | number> | string | number;
@@ -71,7 +71,7 @@ export type ReceiptUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type ReceiptUpdatedSubscription = { receiptUpdated: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number } };
+export type ReceiptUpdatedSubscription = { receiptUpdated: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -99,6 +99,9 @@ export const ReceiptFieldsFragmentDoc = new TypedDocumentString(`
   timestamp
   readCount
   unreadCount
+  recentReaders {
+    userID
+  }
 }
     `, {"fragmentName":"ReceiptFields"}) as unknown as TypedDocumentString<ReceiptFieldsFragment, unknown>;
 export const MessageFieldsFragmentDoc = new TypedDocumentString(`
@@ -123,6 +126,9 @@ export const MessageFieldsFragmentDoc = new TypedDocumentString(`
   timestamp
   readCount
   unreadCount
+  recentReaders {
+    userID
+  }
 }`, {"fragmentName":"MessageFields"}) as unknown as TypedDocumentString<MessageFieldsFragment, unknown>;
 export const ConversationsDocument = new TypedDocumentString(`
     query Conversations($first: Int = 20) {
@@ -183,6 +189,9 @@ export const MessagesDocument = new TypedDocumentString(`
   timestamp
   readCount
   unreadCount
+  recentReaders {
+    userID
+  }
 }
 fragment MessageFields on Message {
   msgID
@@ -215,6 +224,9 @@ export const SendMessageDocument = new TypedDocumentString(`
   timestamp
   readCount
   unreadCount
+  recentReaders {
+    userID
+  }
 }
 fragment MessageFields on Message {
   msgID
@@ -267,4 +279,7 @@ export const ReceiptUpdatedDocument = new TypedDocumentString(`
   timestamp
   readCount
   unreadCount
+  recentReaders {
+    userID
+  }
 }`) as unknown as TypedDocumentString<ReceiptUpdatedSubscription, ReceiptUpdatedSubscriptionVariables>;

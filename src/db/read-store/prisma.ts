@@ -2,7 +2,7 @@
 // PostgreSQL, inside inTransaction, so deadlocks and serialization failures are retried.
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db, Provider } from '../client.ts';
-import { currentAudience, loadRows } from '../message-rows.ts';
+import { currentAudience, loadRows, type MessageRow } from '../message-rows.ts';
 import { inTransaction, lockMessages, type Tx } from '../transaction.ts';
 import { type Counters, pairKey, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
@@ -13,8 +13,12 @@ export function prismaReadTransaction(db: Db, provider: Provider): ReadTransacti
 }
 
 function prismaReadStore(tx: Tx, provider: Provider): ReadStore {
+  let loaded = new Map<number, MessageRow>();
   return {
-    messages: (ids) => loadRows(tx, ids),
+    async messages(ids) {
+      loaded = await loadRows(tx, ids);
+      return loaded;
+    },
 
     async readers(conversationIds, userIds) {
       // Every pair of these conversations and users: exact for a batch in one conversation, and
@@ -34,13 +38,28 @@ function prismaReadStore(tx: Tx, provider: Provider): ReadStore {
       );
     },
 
-    lockMessages: (ids) => lockMessages(tx, provider, ids),
+    async lockMessages(ids) {
+      if (provider !== 'postgresql' || ids.length === 0) return;
+      // The retention sweep may have marked a message between the load and this lock: where
+      // its late reads go (Receipt or ExpiredReceipt) follows the locked row.
+      const rows = await tx.$queryRaw<{ id: Int; receiptsExpiredAt: Date | null }[]>`
+        SELECT "id", "receiptsExpiredAt" FROM "Message" WHERE "id" IN (${Prisma.join(ids)}) ORDER BY "id" FOR UPDATE`;
+      for (const r of rows) {
+        const row = loaded.get(Number(r.id));
+        if (row) row.receiptsExpiredAt = r.receiptsExpiredAt;
+      }
+    },
 
     async readTimes(messageIds, userIds) {
-      const rows = await tx.$queryRaw<{ messageId: Int; userId: string; readAt: Date | string }[]>`
+      // Reads whose rows retention removed are still reads: their pairs come back with no time.
+      const rows = await tx.$queryRaw<{ messageId: Int; userId: string; readAt: Date | string | null }[]>`
         SELECT "messageId", "userId", "readAt" FROM "Receipt"
+        WHERE "messageId" IN (${Prisma.join(messageIds)}) AND "userId" IN (${Prisma.join(userIds)})
+        UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt"
         WHERE "messageId" IN (${Prisma.join(messageIds)}) AND "userId" IN (${Prisma.join(userIds)})`;
-      return new Map(rows.map((r) => [pairKey(Number(r.messageId), r.userId), new Date(r.readAt)]));
+      return new Map(
+        rows.map((r) => [pairKey(Number(r.messageId), r.userId), r.readAt === null ? null : new Date(r.readAt)]),
+      );
     },
 
     async addReaders(added) {
@@ -66,8 +85,16 @@ function prismaReadStore(tx: Tx, provider: Provider): ReadStore {
     },
 
     async insertReceipts(receipts, readAt) {
-      const values = receipts.map((r) => Prisma.sql`(${r.messageId}, ${r.userId}, ${r.rank}, ${readAt})`);
-      await tx.$executeRaw`INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt") VALUES ${Prisma.join(values)}`;
+      const values = receipts
+        .filter((r) => !r.expired)
+        .map((r) => Prisma.sql`(${r.messageId}, ${r.userId}, ${r.rank}, ${readAt})`);
+      const pairs = receipts.filter((r) => r.expired).map((r) => Prisma.sql`(${r.messageId}, ${r.userId})`);
+      if (values.length) {
+        await tx.$executeRaw`INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt") VALUES ${Prisma.join(values)}`;
+      }
+      if (pairs.length) {
+        await tx.$executeRaw`INSERT INTO "ExpiredReceipt" ("messageId", "userId") VALUES ${Prisma.join(pairs)}`;
+      }
     },
   };
 }

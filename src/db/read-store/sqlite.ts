@@ -21,8 +21,11 @@ const SQL = {
     FROM json_each(?) c CROSS JOIN json_each(?) r
     CROSS JOIN "Participant" p ON p."conversationId" = c."value" AND p."userId" = r."value"
     JOIN "User" u ON u."id" = p."userId"`,
+  // Reads whose rows retention removed are still reads: their pairs come back with no time.
   readTimes: `SELECT x."messageId", x."userId", x."readAt" FROM json_each(?) m CROSS JOIN json_each(?) r
-    CROSS JOIN "Receipt" x ON x."messageId" = m."value" AND x."userId" = r."value"`,
+    CROSS JOIN "Receipt" x ON x."messageId" = m."value" AND x."userId" = r."value"
+    UNION ALL SELECT e."messageId", e."userId", NULL FROM json_each(?) m CROSS JOIN json_each(?) r
+    CROSS JOIN "ExpiredReceipt" e ON e."messageId" = m."value" AND e."userId" = r."value"`,
   // Each JSON element is [messageId, readers added].
   addReaders: `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
     FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
@@ -30,6 +33,8 @@ const SQL = {
   // Each JSON element is [messageId, userId, rank].
   insertReceipts: `INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
     SELECT r."value" ->> 0, r."value" ->> 1, r."value" ->> 2, ? FROM json_each(?) r`,
+  // Each JSON element is [messageId, userId]: late reads of messages whose reader list expired.
+  insertExpired: `INSERT INTO "ExpiredReceipt" ("messageId", "userId") SELECT r."value" ->> 0, r."value" ->> 1 FROM json_each(?) r`,
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
@@ -115,20 +120,19 @@ function sqliteReadStore(run: Run): ReadStore {
     },
     lockMessages: async () => {},
     async readTimes(messageIds, userIds) {
-      const rows = run('readTimes').all(json(messageIds), json(userIds)) as {
-        messageId: number;
-        userId: string;
-        readAt: string;
-      }[];
-      return new Map(rows.map((r) => [pairKey(r.messageId, r.userId), new Date(r.readAt)]));
+      const [m, u] = [json(messageIds), json(userIds)];
+      const rows = run('readTimes').all(m, u, m, u) as { messageId: number; userId: string; readAt: string | null }[];
+      return new Map(rows.map((r) => [pairKey(r.messageId, r.userId), r.readAt === null ? null : new Date(r.readAt)]));
     },
     async addReaders(added) {
       const rows = run('addReaders').all(JSON.stringify([...added])) as (Counters & { id: number })[];
       return new Map(rows.map(({ id, ...counters }) => [id, counters]));
     },
     async insertReceipts(receipts, readAt) {
-      const rows = receipts.map((r) => [r.messageId, r.userId, r.rank]);
-      run('insertReceipts').run(timestamp(readAt), JSON.stringify(rows));
+      const rows = receipts.filter((r) => !r.expired).map((r) => [r.messageId, r.userId, r.rank]);
+      const pairs = receipts.filter((r) => r.expired).map((r) => [r.messageId, r.userId]);
+      if (rows.length) run('insertReceipts').run(timestamp(readAt), JSON.stringify(rows));
+      if (pairs.length) run('insertExpired').run(JSON.stringify(pairs));
     },
   };
 }

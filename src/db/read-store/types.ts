@@ -6,7 +6,8 @@ import type { MessageRow } from '../message-rows.ts';
 
 export type ReaderState = { joinSeq: number; readReceiptsEnabled: boolean };
 export type Counters = { readCount: number; audienceCount: number; lastReadRank: number };
-export type NewReceipt = { messageId: number; userId: string; rank: number };
+/** `expired`: the message's reader list was removed by retention, so only the pair is kept (ExpiredReceipt). */
+export type NewReceipt = { messageId: number; userId: string; rank: number; expired: boolean };
 
 export const readerKey = (conversationId: string, userId: string) => `${conversationId}\n${userId}`;
 export const pairKey = (messageId: number, userId: string) => `${messageId}\n${userId}`;
@@ -20,10 +21,16 @@ export interface ReadStore {
    * readerKey; a non-member has no entry. On PostgreSQL the rows are held until commit.
    */
   readers(conversationIds: string[], userIds: string[]): Promise<Map<string, ReaderState>>;
-  /** Row locks in id order (PostgreSQL); SQLite's single writer needs none. */
+  /**
+   * Row locks in id order (PostgreSQL); SQLite's single writer needs none. PostgreSQL also
+   * refreshes receiptsExpiredAt on the rows `messages` gave, as retention may have set it since.
+   */
   lockMessages(ids: number[]): Promise<void>;
-  /** When these users first read these messages, keyed by pairKey. */
-  readTimes(messageIds: number[], userIds: string[]): Promise<Map<string, Date>>;
+  /**
+   * When these users first read these messages, keyed by pairKey; null for a read whose time
+   * retention removed (an ExpiredReceipt pair): still read, so never counted again.
+   */
+  readTimes(messageIds: number[], userIds: string[]): Promise<Map<string, Date | null>>;
   /** Adds readers to each message's readCount and lastReadRank; returns the counters after. */
   addReaders(added: Map<number, number>): Promise<Map<number, Counters>>;
   insertReceipts(receipts: NewReceipt[], readAt: Date): Promise<void>;

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ExpiredReceipt_userId_messageId_idx" ON "ExpiredReceipt"("userId", "messageId");
