@@ -24,7 +24,14 @@ export type GqlResult<T = Record<string, any>> = FormattedExecutionResult<T>;
 export async function startTestApp(env: Record<string, string> = {}, options: { logTo?: DestinationStream } = {}) {
   const database = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await freshDatabase();
   const databaseUrl = database.url;
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, ...env, DATABASE_URL: databaseUrl });
+  // Quiet even as NODE_ENV=production, unless a test asks for the lines (LOG_LEVEL, logTo).
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    AUTH_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    ...env,
+    DATABASE_URL: databaseUrl,
+  });
   const sql: string[] = [];
   const app: App = await buildApp({ config, onQuery: (q) => sql.push(q), logTo: options.logTo });
   let url: string | undefined;
