@@ -1,9 +1,12 @@
 // npm run bench:cold-start: time from spawning a server to its first GraphQL answer, and the
-// resident memory of the whole process tree (npm, sh, node...) once it has answered 50 requests.
+// resident memory of the whole process tree (npm, sh, node...) and of its largest process (the
+// server) once it has answered 50 requests. The first round of `npm start` fills Node's compile
+// cache (see src/server/main.ts); later rounds use it, as a restart on the same machine does.
 // It starts the service with the README's production command (`npm start`, NODE_ENV=production,
 // fresh SQLite file) and a bare graphql-yoga server (`node bench/cold-start/bare-yoga.ts`), in
-// alternating rounds, and prints medians. COLD_START_DIR runs another checkout's `npm start`
-// (to compare with an older commit); COLD_START_ROUNDS sets the rounds (default 5).
+// alternating rounds, and prints medians. COLD_START_DIRS (comma-separated) adds other
+// checkouts' `npm start` to each round, to compare with an older commit on the same machine
+// at the same time; COLD_START_ROUNDS sets the rounds (default 5).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +16,13 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/setup/servers.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const SERVICE_DIR = process.env.COLD_START_DIR ?? ROOT;
+const SERVICE_DIRS = [ROOT, ...(process.env.COLD_START_DIRS?.split(',').filter(Boolean) ?? [])];
 const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 5);
 const SECRET = 'cold-start-secret-0123456789abcdef0123456789';
 /** Requests sent after the first answer, before RSS is read: a server that has done some work. */
 const WARM_REQUESTS = 50;
 
-type Sample = { firstAnswerMs: number; rssMB: number; processes: number };
+type Sample = { firstAnswerMs: number; rssMB: number; serverRssMB: number; processes: number };
 
 /** Every process below `pid` (inclusive), from /proc: npm start is npm, sh and node (and tsx's). */
 function processTree(pid: number): number[] {
@@ -81,8 +84,9 @@ async function measure(start: (port: number) => ChildProcess): Promise<Sample> {
     const firstAnswerMs = performance.now() - began;
     for (let i = 0; i < WARM_REQUESTS; i++) await query(port);
     const tree = processTree(child.pid!);
-    const rssMB = tree.reduce((sum, pid) => sum + rssKB(pid), 0) / 1024;
-    return { firstAnswerMs, rssMB, processes: tree.length };
+    const sizes = tree.map(rssKB);
+    const rssMB = sizes.reduce((sum, kb) => sum + kb, 0) / 1024;
+    return { firstAnswerMs, rssMB, serverRssMB: Math.max(...sizes) / 1024, processes: tree.length };
   } finally {
     // The whole group: an older `npm start` (through tsx) left its server running on SIGTERM.
     process.kill(-child.pid!, 'SIGTERM');
@@ -96,10 +100,10 @@ async function measure(start: (port: number) => ChildProcess): Promise<Sample> {
   }
 }
 
-function service(dataDir: string) {
+function service(dir: string, dataDir: string) {
   return (port: number) =>
     spawn('npm', ['start'], {
-      cwd: SERVICE_DIR,
+      cwd: dir,
       env: {
         ...process.env,
         NODE_ENV: 'production',
@@ -123,11 +127,14 @@ const bareYoga = (port: number) =>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cold-start-'));
-const runs: Record<'service' | 'bare', Sample[]> = { service: [], bare: [] };
+const runs = new Map<string, Sample[]>([
+  ['bare yoga', []],
+  ...SERVICE_DIRS.map((dir) => [dir, []] as [string, Sample[]]),
+]);
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    runs.bare.push(await measure(bareYoga));
-    runs.service.push(await measure(service(dataDir)));
+    runs.get('bare yoga')!.push(await measure(bareYoga));
+    for (const dir of SERVICE_DIRS) runs.get(dir)!.push(await measure(service(dir, dataDir)));
   }
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
@@ -136,17 +143,15 @@ const summary = (samples: Sample[]) => ({
   firstAnswerMs: Math.round(median(samples.map((s) => s.firstAnswerMs))),
   spreadMs: samples.map((s) => Math.round(s.firstAnswerMs)),
   rssMB: Math.round(median(samples.map((s) => s.rssMB))),
+  serverRssMB: Math.round(median(samples.map((s) => s.serverRssMB))),
   processes: median(samples.map((s) => s.processes)),
 });
-const result = {
-  node: process.version,
-  serviceDir: SERVICE_DIR,
-  service: summary(runs.service),
-  bare: summary(runs.bare),
-};
-console.log(JSON.stringify(result, null, 2));
-console.log(
-  `cold start to first answer: service ${result.service.firstAnswerMs} ms, bare yoga ${result.bare.firstAnswerMs} ms ` +
-    `(${(result.service.firstAnswerMs / result.bare.firstAnswerMs).toFixed(2)}x); RSS ${result.service.rssMB} MB ` +
-    `in ${result.service.processes} processes vs ${result.bare.rssMB} MB`,
-);
+const bare = summary(runs.get('bare yoga')!);
+console.log(`Node ${process.version}, ${ROUNDS} rounds; medians (all rounds in ms)`);
+for (const [name, samples] of runs) {
+  const s = summary(samples);
+  console.log(
+    `${name}: first answer ${s.firstAnswerMs} ms (${(s.firstAnswerMs / bare.firstAnswerMs).toFixed(2)}x bare yoga) ` +
+      `[${s.spreadMs.join(', ')}]; RSS ${s.rssMB} MB in ${s.processes} process(es), the largest ${s.serverRssMB} MB`,
+  );
+}
