@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { groupKey } from './ids.ts';
+import { announceJoined } from './live-chats.ts';
 import type { UserService } from './users.ts';
 
 export type CreateGroupInput = { groupID?: string | null; name: string; type: GroupType; memberIDs: string[] };
@@ -19,7 +20,7 @@ export class GroupService {
   async create(ownerID: string, input: CreateGroupInput) {
     const groupID = input.groupID ?? `@TGS#${randomBytes(6).toString('base64url')}`;
     const members = [...new Set([ownerID, ...input.memberIDs])];
-    return inTransaction(this.deps.db, async (tx) => {
+    const created = await inTransaction(this.deps.db, async (tx) => {
       if (await tx.group.count({ where: { id: groupID } })) throw badInput('groupID', `${groupID} is already in use`);
       await this.users.ensureUsers(tx, members);
       const group = await tx.group.create({
@@ -31,12 +32,15 @@ export class GroupService {
       });
       return group;
     });
+    announceJoined(this.deps.pubsub, groupKey(groupID), members);
+    return created;
   }
 
   /** Any member may add members. New members are in the audience of later messages only. */
   async addMembers(callerID: string, groupID: string, userIDs: string[]) {
     const key = groupKey(groupID);
-    return inTransaction(this.deps.db, async (tx) => {
+    let joined: string[] = [];
+    const group = await inTransaction(this.deps.db, async (tx) => {
       await this.requireMember(tx, callerID, groupID);
       const existing = await tx.participant.findMany({
         where: { conversationId: key, userId: { in: userIDs } },
@@ -56,8 +60,11 @@ export class GroupService {
           data: joining.map((userId) => ({ conversationId: key, userId, joinSeq: lastSeq, readSeq: lastSeq })),
         });
       }
+      joined = joining;
       return tx.group.findUniqueOrThrow({ where: { id: groupID } });
     });
+    announceJoined(this.deps.pubsub, key, joined);
+    return group;
   }
 
   /**

@@ -3,6 +3,8 @@
 import { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { GroupService } from './groups.ts';
+import { LiveChats } from './live-chats.ts';
+import { MessageReadService } from './message-reads.ts';
 import { MessageService } from './messages.ts';
 import { ReadMemberService } from './read-members.ts';
 import { ReceiptService } from './receipts.ts';
@@ -20,6 +22,8 @@ export function createServices(deps: ServiceDeps) {
     receipts,
     readMembers: new ReadMemberService(deps, messages, receipts),
     groups: new GroupService(deps, users),
+    messageReads: new MessageReadService(deps),
+    liveChats: new LiveChats(deps),
   };
 }
 

@@ -4,6 +4,7 @@ import type { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { parseConversationID } from './ids.ts';
+import { announceMessage } from './live-chats.ts';
 
 export const messageSelect = {
   id: true,
@@ -63,7 +64,7 @@ export class MessageService {
   async send(senderID: string, conversationID: string, text: string, needReadReceipt: boolean): Promise<MessageRow> {
     const ref = parseConversationID(senderID, conversationID);
     const now = new Date();
-    return inTransaction(this.deps.db, async (tx) => {
+    const message = await inTransaction(this.deps.db, async (tx) => {
       if (ref.kind === 'C2C') await this.conversations.ensureC2C(tx, senderID, ref.peerID);
       else if (!(await tx.conversation.count({ where: { id: ref.key } }))) {
         throw notFound(`group ${ref.groupID} does not exist`);
@@ -93,13 +94,15 @@ export class MessageService {
         select: messageSelect,
       });
     });
+    announceMessage(this.deps.pubsub, ref.key, message.id, ref.kind === 'C2C' ? [senderID, ref.peerID] : []);
+    return message;
   }
 
-  /** History, newest first; `before` is a seq from an earlier page. */
-  async history(viewerID: string, conversationID: string, first: number, before?: number) {
+  /** History, newest first; `after` is the seq of the last message of the page before. */
+  async history(viewerID: string, conversationID: string, first: number, after?: number) {
     const view = await this.conversations.byConversationID(viewerID, conversationID);
     const rows = await this.deps.db.message.findMany({
-      where: { conversationId: view.key, ...(before !== undefined && { seq: { lt: before } }) },
+      where: { conversationId: view.key, ...(after !== undefined && { seq: { lt: after } }) },
       orderBy: { seq: 'desc' },
       take: first + 1,
       select: messageSelect,

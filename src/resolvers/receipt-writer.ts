@@ -19,9 +19,9 @@ export class ReceiptWriter {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** The reader's own receipts, in input order, once the batch holding this call has committed. */
-  markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {
+  markRead(readerID: string, msgIDs: number[], skipIneligible = false): Promise<ReceiptView[]> {
     const done = new Promise<ReceiptView[]>((resolve, reject) => {
-      this.queue.push({ call: { readerID, msgIDs }, resolve, reject });
+      this.queue.push({ call: { readerID, msgIDs, skipIneligible }, resolve, reject });
     });
     if (!this.writing) void this.drain();
     return done;
@@ -87,6 +87,6 @@ export class ReceiptWriter {
       pubsub.publish('receipts:sender', row.senderId, groupReceipt({ id: row.id, ...counters }, groupID));
       return;
     }
-    for (const readerID of readers) pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.id, readerID, now));
+    for (const readerID of readers) pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.senderId, row.id, readerID, now));
   }
 }

@@ -5,5 +5,6 @@ import './group.ts';
 import './conversation.ts';
 import './message.ts';
 import './receipt.ts';
+import './live.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

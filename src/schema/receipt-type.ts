@@ -1,9 +1,30 @@
 import type { ReceiptView } from '../resolvers/receipt-view.ts';
 import { builder } from './builder.ts';
+import { ConversationRef } from './conversation.ts';
+import { MessageRef } from './message.ts';
 
-export const MessageReceiptRef = builder.objectRef<ReceiptView>('MessageReceipt').implement({
+export const MessageReceiptRef = builder.objectRef<ReceiptView>('MessageReceipt');
+
+MessageReceiptRef.implement({
   description: 'Read-receipt figures of one message, in the view of the user who gets them.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'Stable: the sender\'s view of a message has one id, in Message.receipt, messageReceipts and every receiptUpdated about it, so normalized caches merge them. A conversation-level read has one per chat.',
+      resolve: (r) => r.id,
+    }),
+    conversation: t.field({
+      type: ConversationRef,
+      description: "The receiving user's conversation.",
+      resolve: (r) => r.conversationID,
+    }),
+    message: t.field({
+      type: MessageRef,
+      nullable: true,
+      description: 'Null for a conversation-level one-to-one read.',
+      // Through Message's loader: a page of receipts costs one query, and visibility is checked there.
+      resolve: (r, _args, ctx) => (r.msgID === null ? null : MessageRef.getDataloader(ctx).load(Number(r.msgID))),
+    }),
     msgID: t.id({
       nullable: true,
       description: 'Null only for a conversation-level one-to-one read (markConversationRead).',

@@ -34,7 +34,7 @@ export type MessageFieldsFragment = { msgID: string, conversationID: string, tex
 export type MessagesQueryVariables = Exact<{
   conversationID: string;
   first?: number | null | undefined;
-  before?: string | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
@@ -163,8 +163,8 @@ export const MeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const MessagesDocument = new TypedDocumentString(`
-    query Messages($conversationID: String!, $first: Int = 30, $before: String) {
-  messages(conversationID: $conversationID, first: $first, before: $before) {
+    query Messages($conversationID: String!, $first: Int = 30, $after: String) {
+  messages(conversationID: $conversationID, first: $first, after: $after) {
     edges {
       node {
         ...MessageFields
