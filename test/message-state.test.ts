@@ -42,7 +42,9 @@ const byText = async (userID: string, conversationID: string) =>
 
 async function peerReadAt(userID: string, conversationID: string) {
   const data = await t.ok(userID, PEER_READ_AT, { conversationID });
-  const edge = data.conversations.edges.find((e: any) => e.node.conversationID === conversationID);
+  const edge = data.conversations.edges.find(
+    (e: { node: { conversationID: string } }) => e.node.conversationID === conversationID,
+  );
   return edge?.node.peerReadAt as string | null;
 }
 
@@ -56,10 +58,11 @@ describe('MessageReceipt identity', () => {
     expect(node.receipt?.message).toEqual({ msgID: m });
 
     const live = await t.wsClient('ann');
-    const events: any[] = [];
+    type Event = { msgID: string | null; id: string; message: unknown; conversation: unknown };
+    const events: { data: { receiptUpdated: Event } }[] = [];
     const stop = live.subscribe(
       { query: 'subscription { receiptUpdated { id msgID conversation { conversationID } message { msgID } } }' },
-      { next: (e) => events.push(e), error: () => {}, complete: () => {} },
+      { next: (e) => events.push(e as (typeof events)[number]), error: () => {}, complete: () => {} },
     );
     // The subscription is live once a poke (bo's conversation-level read) arrives.
     for (let i = 0; i < 40 && events.length === 0; i++) {
@@ -182,7 +185,7 @@ describe('readByMe', () => {
     const ids: string[] = [];
     for (let i = 0; i < 52; i++) {
       ids.push(await send(t, i % 2 ? 'mo' : 'ned', 'GROUPg3', `n${i}`));
-      ids.push(await send(t, i % 2 ? 'mo' : 'ned', 'C2C' + (i % 2 ? 'ned' : 'mo'), `c${i}`));
+      ids.push(await send(t, i % 2 ? 'mo' : 'ned', `C2C${i % 2 ? 'ned' : 'mo'}`, `c${i}`));
     }
     await t.ok('ned', 'query { me { userID } }');
     for (const [conversationID, userID] of [

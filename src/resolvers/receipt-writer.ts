@@ -87,6 +87,7 @@ export class ReceiptWriter {
       pubsub.publish('receipts:sender', row.senderId, groupReceipt({ id: row.id, ...counters }, groupID));
       return;
     }
-    for (const readerID of readers) pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.senderId, row.id, readerID, now));
+    for (const readerID of readers)
+      pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.senderId, row.id, readerID, now));
   }
 }

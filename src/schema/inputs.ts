@@ -53,7 +53,7 @@ export const nicknameSchema = z
 export const faceUrlSchema = z
   .string()
   .max(MAX_FACE_URL_CHARS, `at most ${MAX_FACE_URL_CHARS} characters`)
-  .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'must be an http(s) URL' }))
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
   .optional()
   .nullable();
 

@@ -29,6 +29,14 @@ builder.subscriptionFields((t) => ({
     description:
       "One of the caller's conversations changed: a new message, the caller read it (maybe on another device), the peer's read time moved, or the caller joined a group.",
     subscribe: (_root, _args, ctx) => ctx.services.liveChats.stream(ctx.viewer!.userID),
-    resolve: (event, _args, ctx) => conversationIDFor(ctx.viewer!.userID, (event as ChatEvent).key),
+    // Straight from the service, not Conversation's loader: the loader's cache lives as long as the
+    // subscription's context, and every event must show the figures of its moment.
+    resolve: (event, _args, ctx) => {
+      const viewerID = ctx.viewer!.userID;
+      return ctx.services.conversations.byConversationID(
+        viewerID,
+        conversationIDFor(viewerID, (event as ChatEvent).key),
+      );
+    },
   }),
 }));

@@ -10,20 +10,31 @@ MessageReceiptRef.implement({
   fields: (t) => ({
     id: t.id({
       description:
-        'Stable: the sender\'s view of a message has one id, in Message.receipt, messageReceipts and every receiptUpdated about it, so normalized caches merge them. A conversation-level read has one per chat.',
+        "Stable: the sender's view of a message has one id, in Message.receipt, messageReceipts and every receiptUpdated about it, so normalized caches merge them. A conversation-level read has one per chat.",
       resolve: (r) => r.id,
     }),
-    conversation: t.field({
+    // Loaded per batch, not cached: a subscription keeps one context for all its events, and a
+    // cached conversation or message would show the first event's figures for ever.
+    conversation: t.loadable({
       type: ConversationRef,
       description: "The receiving user's conversation.",
+      loaderOptions: { cache: false },
+      load: async (conversationIDs: string[], ctx) => {
+        const unique = [...new Set(conversationIDs)];
+        const views = await Promise.all(
+          unique.map((id) => ctx.services.conversations.byConversationID(ctx.viewer!.userID, id)),
+        );
+        return conversationIDs.map((id) => views[unique.indexOf(id)]);
+      },
       resolve: (r) => r.conversationID,
     }),
-    message: t.field({
+    message: t.loadable({
       type: MessageRef,
       nullable: true,
       description: 'Null for a conversation-level one-to-one read.',
-      // Through Message's loader: a page of receipts costs one query, and visibility is checked there.
-      resolve: (r, _args, ctx) => (r.msgID === null ? null : MessageRef.getDataloader(ctx).load(Number(r.msgID))),
+      loaderOptions: { cache: false },
+      load: (ids: number[], ctx) => ctx.services.messages.loadVisible(ctx.viewer!.userID, ids),
+      resolve: (r) => (r.msgID === null ? null : Number(r.msgID)),
     }),
     msgID: t.id({
       nullable: true,

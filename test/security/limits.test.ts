@@ -104,7 +104,7 @@ describe('HTTP limits', () => {
     expect(withHeader.status).toBe(200);
   });
 
-  it('lets a GET query with a bearer token through (urql\'s default): no page can forge that header', async () => {
+  it("lets a GET query with a bearer token through (urql's default): no page can forge that header", async () => {
     const authorization = `Bearer ${await dev.token('alice')}`;
     const url = `http://test/graphql?query=${encodeURIComponent('{ me { userID } }')}`;
     const response = await dev.app.yoga.fetch(url, { headers: { authorization } });
