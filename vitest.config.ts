@@ -35,7 +35,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sqlite',
-          include: [...core, 'test/security/*.test.ts', 'test/browser/*.test.ts'],
+          // test/clients: GraphQL clients from npm (Apollo, urql, Relay's compiler, graphql-sse) against the server.
+          include: [...core, 'test/security/*.test.ts', 'test/browser/*.test.ts', 'test/clients/*.test.ts'],
           env: { TEST_PROVIDER: 'sqlite' },
         },
       },
