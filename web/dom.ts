@@ -40,6 +40,8 @@ export const displayName = (p: Person) => p.nickname || p.userID;
 
 /** A small round avatar: the user's faceURL (http(s) only, the server checks), or their initial. */
 export function avatar(p: Person): HTMLElement {
-  if (p.faceURL) return h('img', { class: 'avatar', src: p.faceURL, alt: '', loading: 'lazy' });
+  // No referrer: the avatar's host learns nothing of which chat is open.
+  if (p.faceURL)
+    return h('img', { class: 'avatar', src: p.faceURL, alt: '', loading: 'lazy', referrerpolicy: 'no-referrer' });
   return h('span', { class: 'avatar', 'aria-hidden': 'true' }, displayName(p).slice(0, 1).toUpperCase());
 }

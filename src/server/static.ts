@@ -25,7 +25,8 @@ const CONTENT_TYPES: Record<string, string> = {
 const PAGE_CSP = [
   "default-src 'self'",
   "connect-src 'self'",
-  "img-src 'self' data:",
+  // Avatars (User.faceURL) come from wherever users host them; https only, no scripts.
+  "img-src 'self' data: https:",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'none'",
