@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { TestApp } from '../helpers/app.ts';
 import { MARK_CONVERSATION_READ, MARK_READ } from '../helpers/operations.ts';
 import { createGroup, send } from '../helpers/receipts.ts';
-import { bearer, startServer, strangerPoke, untilLive, waitFor } from './setup.ts';
+import { bearer, type Chats, DOCUMENTS, type History, startServer, strangerPoke, untilLive, waitFor } from './setup.ts';
 
 let t: TestApp;
 let url: string;
@@ -39,33 +39,10 @@ async function apollo(userID: string) {
   return client;
 }
 
-const HISTORY = gql`
-  query History($conversationID: String!) {
-    messages(conversationID: $conversationID, first: 10) {
-      edges { node { id msgID text receipt { id readCount unreadCount isPeerRead } } }
-    }
-  }
-`;
-const RECEIPTS = gql`
-  subscription Receipts {
-    receiptUpdated { id msgID readCount unreadCount isPeerRead }
-  }
-`;
-const CONVERSATIONS = gql`
-  query Chats {
-    conversations(first: 20) { edges { node { id conversationID unreadCount } } }
-  }
-`;
-const UPDATES = gql`
-  subscription Updates {
-    conversationUpdated { id conversationID unreadCount }
-  }
-`;
-
-type History = {
-  messages: { edges: { node: { msgID: string; receipt: { readCount: number; unreadCount: number } } }[] };
-};
-type Chats = { conversations: { edges: { node: { conversationID: string; unreadCount: number } }[] } };
+const HISTORY = gql(DOCUMENTS.history);
+const RECEIPTS = gql(DOCUMENTS.receipts);
+const CONVERSATIONS = gql(DOCUMENTS.conversations);
+const UPDATES = gql(DOCUMENTS.updates);
 
 describe('Apollo Client, default InMemoryCache', () => {
   it('merges receiptUpdated into the Message.receipt it cached earlier', async () => {

@@ -32,3 +32,19 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The operations a chat screen runs, as each client's gql tag takes them (a string). */
+export const DOCUMENTS = {
+  history: `query History($conversationID: String!) {
+    messages(conversationID: $conversationID, first: 10) {
+      edges { node { id msgID text receipt { id readCount unreadCount isPeerRead } } }
+    }
+  }`,
+  receipts: 'subscription Receipts { receiptUpdated { id msgID readCount unreadCount isPeerRead } }',
+  conversations: 'query Chats { conversations(first: 20) { edges { node { id conversationID unreadCount } } } }',
+  updates: 'subscription Updates { conversationUpdated { id conversationID unreadCount } }',
+};
+
+export type Receipt = { msgID: string | null; readCount: number; unreadCount: number };
+export type History = { messages: { edges: { node: { msgID: string; receipt: Receipt } }[] } };
+export type Chats = { conversations: { edges: { node: { conversationID: string; unreadCount: number } }[] } };

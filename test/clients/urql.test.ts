@@ -8,7 +8,17 @@ import WebSocket from 'ws';
 import type { TestApp } from '../helpers/app.ts';
 import { MARK_CONVERSATION_READ, MARK_READ } from '../helpers/operations.ts';
 import { createGroup, send } from '../helpers/receipts.ts';
-import { bearer, startServer, strangerPoke, untilLive, waitFor } from './setup.ts';
+import {
+  bearer,
+  type Chats,
+  DOCUMENTS,
+  type History,
+  type Receipt,
+  startServer,
+  strangerPoke,
+  untilLive,
+  waitFor,
+} from './setup.ts';
 
 let t: TestApp;
 let url: string;
@@ -48,32 +58,10 @@ async function urql(userID: string, cache: 'document' | 'graphcache') {
   return { client, methods };
 }
 
-const HISTORY = gql`
-  query History($conversationID: String!) {
-    messages(conversationID: $conversationID, first: 10) {
-      edges { node { id msgID receipt { id readCount unreadCount } } }
-    }
-  }
-`;
-const RECEIPTS = gql`
-  subscription Receipts {
-    receiptUpdated { id msgID readCount unreadCount }
-  }
-`;
-const CONVERSATIONS = gql`
-  query Chats {
-    conversations(first: 20) { edges { node { id conversationID unreadCount } } }
-  }
-`;
-const UPDATES = gql`
-  subscription Updates {
-    conversationUpdated { id conversationID unreadCount }
-  }
-`;
-
-type Receipt = { msgID: string | null; readCount: number; unreadCount: number };
-type History = { messages: { edges: { node: { msgID: string; receipt: Receipt } }[] } };
-type Chats = { conversations: { edges: { node: { conversationID: string; unreadCount: number } }[] } };
+const HISTORY = gql(DOCUMENTS.history);
+const RECEIPTS = gql(DOCUMENTS.receipts);
+const CONVERSATIONS = gql(DOCUMENTS.conversations);
+const UPDATES = gql(DOCUMENTS.updates);
 
 /** Starts a subscription and collects its data. */
 function collect<T>(client: Client, query: typeof RECEIPTS) {
