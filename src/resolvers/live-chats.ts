@@ -48,8 +48,16 @@ export class LiveChats {
       (await db.participant.count({ where: { conversationId: key, userId: viewerID } })) > 0;
     return new Repeater<ChatEvent>(async (push, stop) => {
       const listening = new Map<string, AsyncIterator<ChatEvent>>();
+      let stopped = false;
+      // The user's own topic is attached first, so no 'joined' is missed while the groups load,
+      // but its events wait until the groups are attached too: once anything arrives, all is live.
+      let groupsAttached!: () => void;
+      const ready = new Promise<void>((resolve) => {
+        groupsAttached = resolve;
+      });
       const pump = async (iterator: AsyncIterator<ChatEvent>, groupKey?: string) => {
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          await ready;
           const event = next.value;
           if (onlyKey && event.key !== onlyKey) continue;
           if (event.kind === 'joined' && isGroupKey(event.key)) listen(event.key);
@@ -68,7 +76,6 @@ export class LiveChats {
         listening.set(key, iterator);
         pump(iterator, key).catch(stop);
       };
-      let stopped = false;
       const own = pubsub.subscribe('chats:user', viewerID)[Symbol.asyncIterator]();
       pump(own).catch(stop);
       const groups = onlyKey
@@ -82,6 +89,7 @@ export class LiveChats {
             })
           ).map((p) => p.conversationId);
       for (const key of groups) listen(key);
+      groupsAttached();
       await stop;
       stopped = true;
       await Promise.all([own, ...listening.values()].map((it) => it.return?.()));
