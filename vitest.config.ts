@@ -35,10 +35,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sqlite',
+          // test/clients: GraphQL clients from npm (Apollo, urql, Relay's compiler, graphql-sse) against the server.
           include: [
             ...core,
             'test/security/*.test.ts',
             'test/browser/*.test.ts',
+            'test/clients/*.test.ts',
             'test/ops/startup.test.ts',
             'test/ops/production-start.test.ts',
           ],

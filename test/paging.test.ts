@@ -113,15 +113,15 @@ describe('message history', () => {
     }
     const seen: string[] = [];
     const flags: boolean[] = [];
-    let before: string | undefined;
+    let after: string | undefined;
     for (let n = 0; ; n++) {
-      const data = await t.ok('ann', MESSAGES, { conversationID: 'C2Cben', first: 20, before });
+      const data = await t.ok('ann', MESSAGES, { conversationID: 'C2Cben', first: 20, after });
       const { edges, pageInfo } = data.messages;
       expect(edges).toHaveLength(n < 2 ? 20 : 5);
       seen.push(...edges.map((e: { node: { msgID: string } }) => e.node.msgID));
       flags.push(pageInfo.hasNextPage);
       if (!pageInfo.hasNextPage) break;
-      before = pageInfo.endCursor;
+      after = pageInfo.endCursor;
       // A message sent while paging is newer than every page still to come.
       if (n === 0) await send(t, 'ben', 'C2Cann', 'late');
     }

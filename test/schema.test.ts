@@ -16,7 +16,7 @@ describe('schema.graphql', () => {
       'addGroupMembers(groupID: ID!, userIDs: [ID!]!): Group!',
       'removeGroupMembers(groupID: ID!, userIDs: [ID!]!): Group!',
       'sendMessage(conversationID: String!, text: String!, needReadReceipt: Boolean = false, clientMsgID: String): Message!',
-      'markRead(msgIDs: [ID!]!): [MessageReceipt!]!',
+      'markRead(msgIDs: [ID!]!, skipIneligible: Boolean = false): [MessageReceipt!]!',
       'markConversationRead(conversationID: String!): Conversation!',
       'setReadReceiptsEnabled(enabled: Boolean!): User!',
       'me: User!',
@@ -24,6 +24,15 @@ describe('schema.graphql', () => {
       'readMembers(msgID: ID!, filter: ReadMembersFilter!, first: Int = 20, after: String): ReadMemberConnection!',
       'node(id: ID!): Node',
       'receiptUpdated(conversationID: String): MessageReceipt!',
+      // Round two (issue 15).
+      'messages(conversationID: String!, first: Int, after: String): MessageConnection!',
+      'updateProfile(nickname: String, faceURL: String): User!',
+      'messageAdded(conversationID: String): Message!',
+      'conversationUpdated: Conversation!',
+      'type MessageReceipt { id: ID! conversation: Conversation! message: Message',
+      'peerReadAt: DateTime',
+      'readByMe: Boolean! isPeerRead: Boolean',
+      'nickname: String faceURL: String',
     ]) {
       expect(sdl.replace(/"""[\s\S]*?"""\s*/g, '').replace(/\s+/g, ' ')).toContain(field);
     }

@@ -1,8 +1,9 @@
 // One open chat: its messages (oldest at the top), the sender's receipt figures, read receipts
-// for incoming messages, and the composer. Receipt figures change only through applyReceipt
-// (the live subscription) or a full reload; polling only adds new messages.
+// for incoming messages, and the composer. New messages arrive through applyMessage
+// (messageAdded) and receipt figures through applyReceipt (receiptUpdated); a full reload only
+// happens on opening the chat and after the socket reconnects.
 import type { Api } from './api.ts';
-import { announce, h, timeOf } from './dom.ts';
+import { announce, avatar, displayName, h, timeOf } from './dom.ts';
 import {
   MarkConversationReadDocument,
   MarkReadDocument,
@@ -30,7 +31,7 @@ export class ChatView {
   private rows = new Map<string, Row>();
   /** Incoming messages this page has sent a read receipt for. */
   private marked = new Set<string>();
-  /** Loads run one at a time; a poll is skipped while one is queued or running. */
+  /** Loads run one at a time; a refresh is skipped while one is queued or running. */
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
 
@@ -92,7 +93,14 @@ export class ChatView {
     const el = h(
       'li',
       { class: msg.isSelf ? 'msg self' : 'msg', 'data-msg-id': msg.msgID },
-      h('div', { class: 'meta' }, h('span', { class: 'sender' }, msg.sender.userID), ' ', timeTag(msg.createdAt)),
+      h(
+        'div',
+        { class: 'meta' },
+        avatar(msg.sender),
+        h('span', { class: 'sender', title: msg.sender.userID }, displayName(msg.sender)),
+        ' ',
+        timeTag(msg.createdAt),
+      ),
       h('p', { class: 'text' }, msg.text),
       receiptEl,
     );
@@ -136,13 +144,23 @@ export class ChatView {
         h('span', { class: 'visually-hidden' }, label),
       );
     } else if (!msg.isSelf && msg.needReadReceipt && this.receipts) {
+      // "Mark read" only on what the caller has not read yet (readByMe), on this device or another.
       if (this.marked.has(msg.msgID)) content = h('span', { class: 'receipt-sent' }, 'Read receipt sent');
+      else if (msg.readByMe) content = h('span', { class: 'receipt-sent' }, 'Read');
       else {
         content = h('button', { type: 'button', class: 'mark-read' }, 'Mark read');
         content.addEventListener('click', () => this.markRead([msg.msgID]).catch(this.options.onError));
       }
     }
     row.receiptEl.replaceChildren(...(content ? [content] : []));
+  }
+
+  /** A new message (messageAdded): shown if it belongs to the open chat and is not shown yet. */
+  async applyMessage(msg: Message) {
+    if (msg.conversationID !== this.conversationID || this.rows.has(msg.msgID)) return;
+    this.add(msg);
+    if (!msg.isSelf) announce(`New message from ${displayName(msg.sender)}: ${msg.text}`);
+    await this.readShown();
   }
 
   /** Live figures for one of the caller's messages, or (msgID null) "the peer read the whole chat". */
@@ -176,7 +194,9 @@ export class ChatView {
       for (const id of batch) {
         this.marked.add(id);
         const row = this.rows.get(id);
-        if (row) this.renderReceipt(row);
+        if (!row) continue;
+        row.msg = { ...row.msg, readByMe: true };
+        this.renderReceipt(row);
       }
     }
   }
@@ -185,7 +205,7 @@ export class ChatView {
     const conversationID = this.conversationID;
     if (!conversationID) return;
     const pending = [...this.rows.values()]
-      .filter(({ msg }) => !msg.isSelf && msg.needReadReceipt && !this.marked.has(msg.msgID))
+      .filter(({ msg }) => !msg.isSelf && msg.needReadReceipt && !msg.readByMe && !this.marked.has(msg.msgID))
       .map(({ msg }) => msg.msgID);
     if (this.receipts) await this.markRead(pending);
     await this.api.request(MarkConversationReadDocument, { conversationID });

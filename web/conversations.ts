@@ -1,13 +1,16 @@
 // The chat list: the caller's conversations, most recently active first, with unread counts.
+// Loaded once, then kept current by conversationUpdated (see upsert).
 import type { Api } from './api.ts';
-import { h } from './dom.ts';
-import { ConversationsDocument, type ConversationsQuery } from './gql/graphql.ts';
+import { displayName, h } from './dom.ts';
+import { type ConversationFieldsFragment, ConversationsDocument, LatestMessageDocument } from './gql/graphql.ts';
 
-export type Conversation = ConversationsQuery['conversations']['edges'][number]['node'];
+export type Conversation = ConversationFieldsFragment;
 
 export function conversationName(c: Conversation): string {
-  return c.group?.name ?? c.peer?.userID ?? c.conversationID;
+  return c.group?.name ?? (c.peer ? displayName(c.peer) : c.conversationID);
 }
+
+const newest = (a: Conversation, b: Conversation) => Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt);
 
 export class ConversationList {
   items: Conversation[] = [];
@@ -33,12 +36,47 @@ export class ConversationList {
     this.render();
   }
 
+  /** A live change: the chat is replaced (or added) and the list re-sorted by activity. */
+  upsert(conversation: Conversation) {
+    const others = this.items.filter((c) => c.conversationID !== conversation.conversationID);
+    this.items = [conversation, ...others].sort(newest);
+    this.render();
+  }
+
+  /**
+   * The chat with the latest message. lastMessageAt can tie to the millisecond (seeded chats), and
+   * the server then orders by key; message IDs only grow, so the newest message decides.
+   */
+  async mostRecent(): Promise<Conversation | undefined> {
+    const [first] = this.items;
+    if (!first) return undefined;
+    const tied = this.items.filter((c) => c.lastMessageAt === first.lastMessageAt);
+    if (tied.length === 1) return first;
+    const latest = await Promise.all(
+      tied.map(async (c) => {
+        const data = await this.api.request(LatestMessageDocument, { conversationID: c.conversationID });
+        return Number(data.messages.edges[0]?.node.msgID ?? 0);
+      }),
+    );
+    return tied[latest.indexOf(Math.max(...latest))];
+  }
+
   /** Opens a listed chat, or a one-to-one chat (C2C<userID>) that has no messages yet. */
   open(conversationID: string): boolean {
     const known = this.items.some((c) => c.conversationID === conversationID);
     if (!known && conversationID.startsWith('C2C') && conversationID.length > 3) {
-      const peer = { userID: conversationID.slice(3) };
-      this.items.unshift({ conversationID, unreadCount: 0, type: 'C2C', group: null, peer });
+      const peer = { userID: conversationID.slice(3), nickname: null, faceURL: null };
+      const at = new Date().toISOString();
+      this.items.unshift({
+        id: conversationID,
+        conversationID,
+        unreadCount: 0,
+        type: 'C2C',
+        lastMessageAt: at,
+        peerReadAt: null,
+        group: null,
+        peer,
+      });
     }
     return this.select(conversationID);
   }

@@ -32,3 +32,16 @@ export function announce(text: string) {
 export function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
+
+export type Person = { userID: string; nickname?: string | null; faceURL?: string | null };
+
+/** A user's nickname, or their userID when they have none. */
+export const displayName = (p: Person) => p.nickname || p.userID;
+
+/** A small round avatar: the user's faceURL (http(s) only, the server checks), or their initial. */
+export function avatar(p: Person): HTMLElement {
+  // No referrer: the avatar's host learns nothing of which chat is open.
+  if (p.faceURL)
+    return h('img', { class: 'avatar', src: p.faceURL, alt: '', loading: 'lazy', referrerpolicy: 'no-referrer' });
+  return h('span', { class: 'avatar', 'aria-hidden': 'true' }, displayName(p).slice(0, 1).toUpperCase());
+}

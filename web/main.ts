@@ -1,15 +1,19 @@
 // The demo page: sign in as a seeded user (dev token) or with a pasted token, pick a chat, send
 // messages that ask for read receipts, and watch "Read by N / M" and the double tick change live
-// (receiptUpdated over graphql-ws) when someone else, e.g. in another tab, reads them.
+// (receiptUpdated over graphql-ws) when someone else, e.g. in another tab, reads them. New
+// messages (messageAdded) and the chat list (conversationUpdated) are live too: nothing polls.
 import { type Api, createApi, devToken, type LiveState } from './api.ts';
 import { ChatView } from './chat.ts';
 import { type Conversation, ConversationList, conversationName } from './conversations.ts';
 import { byId } from './dom.ts';
-import { MeDocument, ReceiptUpdatedDocument } from './gql/graphql.ts';
+import {
+  ConversationUpdatedDocument,
+  MeDocument,
+  MessageAddedDocument,
+  ReceiptUpdatedDocument,
+} from './gql/graphql.ts';
 import { ReadersDialog } from './readers.ts';
 
-/** How often the open chat and the chat list look for new messages (receipts are live). */
-const POLL_MS = 2_000;
 const TOKEN_KEY = 'read-receipts-token';
 
 const autoRead = byId<HTMLInputElement>('auto-read');
@@ -31,10 +35,10 @@ function showError(error: unknown) {
 }
 
 function setLive(state: LiveState, reconnected: boolean) {
-  byId('live').textContent = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' }[state];
+  byId('live').textContent = { connecting: 'connecting…', live: 'on', reconnecting: 'reconnecting…' }[state];
   byId('live').dataset.state = state;
-  // Receipts may have been missed while the socket was down: reload their figures.
-  if (reconnected) session?.chat.refresh(true).catch(showError);
+  // Messages and receipts may have been missed while the socket was down: reload them.
+  if (reconnected) Promise.all([session?.chat.refresh(true), session?.list.refresh()]).catch(showError);
 }
 
 function setParams(values: Record<string, string | null>) {
@@ -80,28 +84,43 @@ async function start(token: string) {
     onError: showError,
   });
   const list = new ConversationList(next, byId<HTMLUListElement>('conversations'), (c) => void openChat(chat, c));
-  const stopReceipts = next.subscribe(
-    ReceiptUpdatedDocument,
-    {},
-    ({ receiptUpdated }) => {
-      chat.applyReceipt(receiptUpdated);
-      readers.refresh(receiptUpdated.msgID);
-    },
-    showError,
-  );
-  const timer = setInterval(() => void Promise.all([list.refresh(), chat.refresh()]).catch(showError), POLL_MS);
+  const stops = [
+    next.subscribe(
+      ReceiptUpdatedDocument,
+      {},
+      ({ receiptUpdated }) => {
+        chat.applyReceipt(receiptUpdated);
+        readers.refresh(receiptUpdated.msgID);
+      },
+      showError,
+    ),
+    next.subscribe(
+      MessageAddedDocument,
+      {},
+      ({ messageAdded }) => void chat.applyMessage(messageAdded).catch(showError),
+      showError,
+    ),
+    next.subscribe(
+      ConversationUpdatedDocument,
+      {},
+      ({ conversationUpdated }) => list.upsert(conversationUpdated),
+      showError,
+    ),
+  ];
   session = {
     chat,
     list,
     stop: () => {
-      clearInterval(timer);
-      stopReceipts();
+      for (const stop of stops) stop();
       next.dispose();
     },
   };
   await list.refresh();
+  // ?chat= (a shared link) wins; otherwise the chat with the latest message.
   const wanted = new URLSearchParams(location.search).get('chat');
-  if (!(wanted && list.open(wanted)) && list.items[0]) list.select(list.items[0].conversationID);
+  if (wanted && list.open(wanted)) return;
+  const recent = await list.mostRecent();
+  if (recent) list.select(recent.conversationID);
 }
 
 async function signInAs(userID: string) {
@@ -147,7 +166,6 @@ composer.addEventListener('submit', (event) => {
     .then(() => {
       text.value = '';
       text.focus();
-      return session?.list.refresh();
     })
     .catch(showError);
 });

@@ -2,7 +2,7 @@
 // has not, a page at a time with readMembers' cursors.
 import type { Api } from './api.ts';
 import type { Message } from './chat.ts';
-import { byId, h, timeOf } from './dom.ts';
+import { avatar, byId, displayName, h, timeOf } from './dom.ts';
 import { ReadMembersDocument, type ReadMembersFilter } from './gql/graphql.ts';
 
 /** Small on purpose: the demo's groups are small, and this shows the cursor paging. */
@@ -61,7 +61,8 @@ export class ReadersDialog {
       tab.tabIndex = selected ? 0 : -1;
     }
     this.list.setAttribute('aria-labelledby', this.tabs[filter].id);
-    this.list.replaceChildren();
+    // The old list stays until the new one arrives (load replaces it), so nothing jumps.
+    this.list.setAttribute('aria-busy', 'true');
     this.after = null;
     this.generation++;
     this.load();
@@ -75,13 +76,17 @@ export class ReadersDialog {
       const data = await this.api().request(ReadMembersDocument, { msgID, filter, first: READERS_PAGE_SIZE, after });
       if (generation !== this.generation) return;
       const { edges, pageInfo } = data.readMembers;
-      for (const edge of edges) {
+      const items = edges.map((edge) => {
         const when = edge.readAt ? h('time', { datetime: edge.readAt }, ` read at ${timeOf(edge.readAt)}`) : null;
-        this.list.append(h('li', {}, h('span', { class: 'member' }, edge.node.userID), when));
+        const name = h('span', { class: 'member', title: edge.node.userID }, displayName(edge.node));
+        return h('li', {}, avatar(edge.node), name, when);
+      });
+      if (after === null && items.length === 0) {
+        items.push(h('li', { class: 'empty' }, filter === 'READ' ? 'Nobody yet' : 'Everyone has read it'));
       }
-      if (!this.list.childElementCount) {
-        this.list.append(h('li', { class: 'empty' }, filter === 'READ' ? 'Nobody yet' : 'Everyone has read it'));
-      }
+      if (after === null) this.list.replaceChildren(...items);
+      else this.list.append(...items);
+      this.list.removeAttribute('aria-busy');
       this.after = pageInfo.endCursor ?? null;
       const hadFocus = document.activeElement === this.more;
       this.more.hidden = !pageInfo.hasNextPage;

@@ -16,20 +16,22 @@ export async function insertMissingUsers(tx: Tx, provider: Provider, userIDs: st
 }
 
 /**
- * Adds the users who are not members yet, in the audience of messages after `seq`; returns how
- * many joined. One multi-row INSERT ... SELECT, whatever the count.
+ * Adds the users who are not members yet, in the audience of messages after `seq`; returns the
+ * userIDs that joined. One multi-row INSERT ... SELECT, whatever the count.
  */
-export function insertParticipants(
+export async function insertParticipants(
   tx: Tx,
   provider: Provider,
   key: string,
   userIDs: string[],
   seq: number,
   now: Date,
-): Promise<number> {
-  return tx.$executeRaw`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
+): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ userId: string }[]>`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
     SELECT ${key}, l."value", ${seq}, ${seq}, ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l
-    WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${key} AND p."userId" = l."value")`;
+    WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${key} AND p."userId" = l."value")
+    RETURNING "userId"`;
+  return rows.map((r) => r.userId);
 }
 
 export type Leaver = { userId: string; joinSeq: number };

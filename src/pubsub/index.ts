@@ -4,11 +4,16 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { eventsPublished } from '../metrics.ts';
+import type { ChatEvent } from '../resolvers/live-chats.ts';
 import type { ReceiptView } from '../resolvers/receipt-view.ts';
 
 export type PubSubEvents = {
   /** Receipts for messages that `senderID` sent, already in the sender's view. */
   'receipts:sender': [senderID: string, receipt: ReceiptView];
+  /** Chat activity for one user: their one-to-one chats, their own reads, groups they joined. */
+  'chats:user': [userID: string, event: ChatEvent];
+  /** Chat activity in one group, published once however many members it has. */
+  'chats:group': [conversationKey: string, event: ChatEvent];
 };
 
 /** A healthy Redis answers in well under a millisecond; past this, a request stops waiting for it. */

@@ -4,6 +4,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { forbidden, notFound } from './errors.ts';
 import { type ConversationRef, c2cKey, conversationIDFor, parseConversationID } from './ids.ts';
+import { announceRead } from './live-chats.ts';
 import { c2cReceipt } from './receipt-view.ts';
 import type { UserService } from './users.ts';
 
@@ -126,16 +127,39 @@ export class ConversationService {
       // receiptSeq moves on even with receipts off, so turning them back on never reveals these reads.
       await tx.participant.update({
         where: { conversationId_userId: { conversationId: ref.key, userId: viewerID } },
-        data: { readSeq: lastSeq, ownSinceRead: 0, receiptSeq: lastSeq },
+        data: {
+          readSeq: lastSeq,
+          ownSinceRead: 0,
+          receiptSeq: lastSeq,
+          // What the peer may see (Conversation.peerReadAt, Message.isPeerRead): shared reads only.
+          ...(share && { sharedReadSeq: lastSeq, sharedReadAt: now }),
+        },
       });
       return share;
     });
     if (shared && ref.kind === 'C2C') {
       // The peer sees the chat under "C2C<viewer>"; msgID null means "everything up to now".
-      this.deps.pubsub.publish('receipts:sender', ref.peerID, c2cReceipt(null, viewerID, now));
+      this.deps.pubsub.publish('receipts:sender', ref.peerID, c2cReceipt(ref.peerID, null, viewerID, now));
     }
+    // The caller's other devices learn the chat is read; the peer, that its peerReadAt moved.
+    announceRead(this.deps.pubsub, ref.key, shared && ref.kind === 'C2C' ? [viewerID, ref.peerID] : [viewerID]);
     return this.forViewer(viewerID, ref);
   }
+  /**
+   * One-to-one: when each view's peer last marked the chat read, in order; null for groups, for a
+   * peer who never did with receipts on, and while the peer has receipts off. One statement.
+   */
+  async peerReadTimes(views: readonly ConversationView[]): Promise<(Date | null)[]> {
+    const c2c = views.filter((v) => v.peerID);
+    if (c2c.length === 0) return views.map(() => null);
+    const rows = await this.deps.db.participant.findMany({
+      where: { OR: c2c.map((v) => ({ conversationId: v.key, userId: v.peerID as string })) },
+      select: { conversationId: true, sharedReadAt: true, user: { select: { readReceiptsEnabled: true } } },
+    });
+    const byKey = new Map(rows.map((r) => [r.conversationId, r.user.readReceiptsEnabled ? r.sharedReadAt : null]));
+    return views.map((v) => (v.peerID ? (byKey.get(v.key) ?? null) : null));
+  }
+
   /**
    * One-to-one: a receipt row for each message from the peer that needs one and that this read
    * newly covers, so every message keeps the time it was first read. A one-to-one message has

@@ -5,6 +5,7 @@ import { inTransaction, lockConversationSeq, type Tx } from '../db/transaction.t
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { groupKey } from './ids.ts';
+import { announceJoined } from './live-chats.ts';
 
 export type CreateGroupInput = { groupID?: string | null; name: string; type: GroupType; memberIDs: string[] };
 
@@ -21,7 +22,7 @@ export class GroupService {
     const members = [...new Set([ownerID, ...input.memberIDs])];
     const { db, provider } = this.deps;
     const now = new Date();
-    return inTransaction(db, async (tx) => {
+    const created = await inTransaction(db, async (tx) => {
       if (await tx.group.count({ where: { id: groupID } })) throw badInput('groupID', `${groupID} is already in use`);
       await insertMissingUsers(tx, provider, members, now);
       const group = await tx.group.create({
@@ -31,6 +32,8 @@ export class GroupService {
       await insertParticipants(tx, provider, groupKey(groupID), members, 0, now);
       return group;
     });
+    announceJoined(this.deps.pubsub, groupKey(groupID), members);
+    return created;
   }
 
   /**
@@ -43,16 +46,21 @@ export class GroupService {
     const wanted = [...new Set(userIDs)];
     const { db, provider } = this.deps;
     const now = new Date();
-    return inTransaction(db, async (tx) => {
+    let joined: string[] = [];
+    const group = await inTransaction(db, async (tx) => {
       const group = await this.requireMember(tx, callerID, groupID);
       await insertMissingUsers(tx, provider, wanted, now);
       // Holding the conversation row serializes with sends and other membership changes: the
       // seq is exact, and so is the number of users who were not members yet.
       const lastSeq = (await lockConversationSeq(tx, provider, key, 'update')) as number;
-      const joined = await insertParticipants(tx, provider, key, wanted, lastSeq, now);
-      if (joined) await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joined } } });
+      joined = await insertParticipants(tx, provider, key, wanted, lastSeq, now);
+      if (joined.length) {
+        await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joined.length } } });
+      }
       return group;
     });
+    announceJoined(this.deps.pubsub, key, joined);
+    return group;
   }
 
   /**

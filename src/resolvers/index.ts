@@ -3,6 +3,8 @@
 import { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { GroupService } from './groups.ts';
+import { LiveChats } from './live-chats.ts';
+import { MessageReadService } from './message-reads.ts';
 import { MessageService } from './messages.ts';
 import { ReadMemberService } from './read-members.ts';
 import { ReceiptService } from './receipts.ts';
@@ -24,6 +26,8 @@ export function createServices(deps: ServiceDeps) {
     groups: new GroupService(deps),
     recentReaders: new RecentReaderService(deps),
     retention: new ReceiptRetention(deps),
+    messageReads: new MessageReadService(deps),
+    liveChats: new LiveChats(deps),
   };
 }
 

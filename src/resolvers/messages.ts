@@ -4,6 +4,7 @@ import type { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { parseConversationID } from './ids.ts';
+import { announceMessage } from './live-chats.ts';
 
 export type { MessageRow };
 
@@ -46,12 +47,15 @@ export class MessageService {
   ): Promise<MessageRow> {
     const ref = parseConversationID(senderID, conversationID);
     const now = new Date();
-    return inTransaction(this.deps.db, async (tx) => {
+    let repeated = false;
+    const message = await inTransaction(this.deps.db, async (tx) => {
+      repeated = false;
       if (clientMsgID) {
         const original = await tx.message.findUnique({
           where: { senderId_clientMsgId: { senderId: senderID, clientMsgId: clientMsgID } },
           select: messageSelect,
         });
+        repeated = original !== null;
         if (original) return original;
       }
       if (ref.kind === 'C2C') await this.conversations.ensureC2C(tx, senderID, ref.peerID);
@@ -84,12 +88,15 @@ export class MessageService {
         select: messageSelect,
       });
     });
+    // A repeated clientMsgID sent nothing, so nobody hears of it again.
+    if (!repeated) announceMessage(this.deps.pubsub, ref.key, message.id, ref.kind === 'C2C' ? [senderID, ref.peerID] : []);
+    return message;
   }
 
-  /** History, newest first; `before` is a seq from an earlier page. */
-  async history(viewerID: string, conversationID: string, first: number, before?: number) {
+  /** History, newest first; `after` is the seq of the last message of the page before. */
+  async history(viewerID: string, conversationID: string, first: number, after?: number) {
     const view = await this.conversations.byConversationID(viewerID, conversationID);
-    const rows = await loadHistory(this.deps.db, view.key, first + 1, before);
+    const rows = await loadHistory(this.deps.db, view.key, first + 1, after);
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 

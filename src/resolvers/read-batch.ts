@@ -8,7 +8,8 @@ import { groupHasReceipts } from './deps.ts';
 import { badInput, forbidden } from './errors.ts';
 import { type MessageRow, oneConversation, rowsInOrder } from './messages.ts';
 
-export type ReadCall = { readerID: string; msgIDs: number[] };
+/** skipIneligible: the caller's own messages and ones without a receipt are left out, not refused. */
+export type ReadCall = { readerID: string; msgIDs: number[]; skipIneligible?: boolean };
 
 /** A call that passed its checks: its messages in input order, and when each was first read, if before now. */
 export type AcceptedCall = { ok: true; rows: MessageRow[]; readBefore: Map<number, Date | null> };
@@ -43,14 +44,19 @@ export async function writeReadBatch(
   const pairs = new Map<string, Pair>();
   for (const { call, rows, index } of accepted) {
     const reader = readers.get(readerKey(rows[0].conversationId, call.readerID));
-    const error = reader ? receiptError(config, call.readerID, rows) : notMember(rows[0]);
+    let eligible = rows;
+    if (reader && call.skipIneligible) {
+      eligible = rows.filter((row) => !receiptError(config, call.readerID, [row]));
+      outcomes[index] = { ok: true, rows: eligible, readBefore: new Map() };
+    }
+    const error = reader ? receiptError(config, call.readerID, eligible) : notMember(rows[0]);
     if (error) {
       outcomes[index] = { ok: false, error };
       continue;
     }
     if (!reader?.readReceiptsEnabled) continue;
     // Members who joined after a message was sent may read it, but are not its audience.
-    for (const row of rows) {
+    for (const row of eligible) {
       if (row.seq > reader.joinSeq) pairs.set(pairKey(row.id, call.readerID), { row, readerID: call.readerID });
     }
   }

@@ -12,15 +12,20 @@ export const MAX_READ_MEMBERS_PAGE = 100;
 
 export type ReadMemberEdge = {
   cursor: string;
-  user: { id: string; readReceiptsEnabled: boolean; createdAt: Date };
+  user: { id: string; readReceiptsEnabled: boolean; nickname: string | null; faceURL: string | null; createdAt: Date };
   readAt: Date | null;
 };
 
 /** A User as raw SQL gives it: SQLite has no boolean, and a DateTime may come back as text. */
-type RawUser = { id: string; readReceiptsEnabled: boolean | number; createdAt: Date | string };
+type RawUser = Omit<ReadMemberEdge['user'], 'readReceiptsEnabled' | 'createdAt'> & {
+  readReceiptsEnabled: boolean | number;
+  createdAt: Date | string;
+};
 const toUser = (u: RawUser): ReadMemberEdge['user'] => ({
   id: u.id,
   readReceiptsEnabled: Boolean(u.readReceiptsEnabled),
+  nickname: u.nickname,
+  faceURL: u.faceURL,
   createdAt: new Date(u.createdAt),
 });
 
@@ -80,7 +85,7 @@ export class ReadMemberService {
     const rows = await this.deps.db.$queryRaw<
       (RawUser & { rank: number | bigint; readAt: Date | string })[]
     >(Prisma.sql`
-      SELECT r."rank", r."readAt", u."id", u."readReceiptsEnabled", u."createdAt"
+      SELECT r."rank", r."readAt", u."id", u."readReceiptsEnabled", u."nickname", u."faceURL", u."createdAt"
       FROM "Receipt" r JOIN "User" u ON u."id" = r."userId"
       WHERE r."messageId" = ${msgID} AND r."rank" > ${afterRank}
       ORDER BY r."rank"
@@ -101,7 +106,7 @@ export class ReadMemberService {
     // u.id > after is redundant (u.id = p.userId) but bounds the User side too: without it
     // PostgreSQL may merge-join from the first user, and a deep page costs O(its depth).
     const rows = await this.deps.db.$queryRaw<RawUser[]>(Prisma.sql`
-      SELECT u."id", u."readReceiptsEnabled", u."createdAt"
+      SELECT u."id", u."readReceiptsEnabled", u."nickname", u."faceURL", u."createdAt"
       FROM "Participant" p JOIN "User" u ON u."id" = p."userId"
       WHERE p."conversationId" = ${message.conversationId}
         AND p."joinSeq" < ${message.seq}

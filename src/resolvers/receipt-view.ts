@@ -3,6 +3,8 @@
 import { conversationIDFor } from './ids.ts';
 
 export type ReceiptView = {
+  /** Stable per view (see receiptID), so normalized client caches merge updates into what they hold. */
+  id: string;
   msgID: string | null;
   conversationID: string;
   userID: string | null;
@@ -13,6 +15,18 @@ export type ReceiptView = {
   unreadCount: number;
 };
 
+/**
+ * MessageReceipt ids. The sender's view of a message has one id, whatever path brings it
+ * (Message.receipt, messageReceipts, receiptUpdated); a conversation-level one-to-one read has
+ * one per chat and sender; a reader's own receipt (markRead's result) has its own, so a cache
+ * never mixes a reader's figures into a sender's.
+ */
+export const receiptID = {
+  sender: (msgID: number | string) => `MessageReceipt:${msgID}`,
+  conversation: (senderID: string, readerID: string) => `ConversationRead:${senderID}:${readerID}`,
+  reader: (msgID: number | string, readerID: string) => `ReaderReceipt:${msgID}:${readerID}`,
+};
+
 /** A group message's figures for its sender. */
 export function groupReceipt(
   msg: { id: number; readCount: number; audienceCount: number },
@@ -20,6 +34,7 @@ export function groupReceipt(
 ): ReceiptView {
   const unreadCount = Math.max(0, msg.audienceCount - msg.readCount);
   return {
+    id: receiptID.sender(msg.id),
     msgID: String(msg.id),
     conversationID: `GROUP${groupID}`,
     userID: null,
@@ -31,9 +46,12 @@ export function groupReceipt(
   };
 }
 
-/** A one-to-one receipt for the sender: `peerID` is the receiver; msgID null means "the whole chat". */
-export function c2cReceipt(msgID: number | null, peerID: string, readAt: Date | null): ReceiptView {
+/**
+ * A one-to-one receipt for `senderID`: `peerID` is the receiver; msgID null means "the whole chat".
+ */
+export function c2cReceipt(senderID: string, msgID: number | null, peerID: string, readAt: Date | null): ReceiptView {
   return {
+    id: msgID === null ? receiptID.conversation(senderID, peerID) : receiptID.sender(msgID),
     msgID: msgID === null ? null : String(msgID),
     conversationID: `C2C${peerID}`,
     userID: peerID,
@@ -57,6 +75,7 @@ export function readerReceipt(
   readAt: Date | null,
 ): ReceiptView {
   return {
+    id: receiptID.reader(msgID, readerID),
     msgID: String(msgID),
     conversationID: conversationIDFor(readerID, conversationKey),
     userID: readerID,

@@ -30,13 +30,13 @@ export class ReceiptWriter {
   }
 
   /** The reader's own receipts, in input order, once the batch holding this call has committed. */
-  markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {
+  markRead(readerID: string, msgIDs: number[], skipIneligible = false): Promise<ReceiptView[]> {
     const invalid = msgIDs.find((id) => !fitsIntColumn(id, 1));
     if (msgIDs.length === 0 || invalid !== undefined) {
       return Promise.reject(badInput('msgIDs', `not a message ID: ${invalid ?? 'none given'}`));
     }
     const done = new Promise<ReceiptView[]>((resolve, reject) => {
-      this.queue.push({ call: { readerID, msgIDs }, resolve, reject });
+      this.queue.push({ call: { readerID, msgIDs, skipIneligible }, resolve, reject });
     });
     if (!this.writing) void this.drain();
     return done;
@@ -114,6 +114,7 @@ export class ReceiptWriter {
       pubsub.publish('receipts:sender', row.senderId, groupReceipt({ id: row.id, ...counters }, groupID));
       return;
     }
-    for (const readerID of readers) pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.id, readerID, now));
+    for (const readerID of readers)
+      pubsub.publish('receipts:sender', row.senderId, c2cReceipt(row.senderId, row.id, readerID, now));
   }
 }

@@ -23,10 +23,12 @@ export class ReceiptService {
   /**
    * Records that `readerID` has read `msgIDs` (1..30, one conversation). Idempotent, and it
    * leaves the unread count alone. Each sender's receiptUpdated stream gets the new figures.
-   * Concurrent calls share a transaction (see receipt-writer.ts).
+   * Concurrent calls share a transaction (see receipt-writer.ts). With `skipIneligible`, the
+   * reader's own messages and ones without a receipt are skipped, and the result lists only
+   * the receipts sent (the Web SDK sends receipts for a whole page it showed).
    */
-  markRead(readerID: string, msgIDs: number[]): Promise<ReceiptView[]> {
-    return this.writer.markRead(readerID, msgIDs);
+  markRead(readerID: string, msgIDs: number[], skipIneligible = false): Promise<ReceiptView[]> {
+    return this.writer.markRead(readerID, msgIDs, skipIneligible);
   }
 
   /** The sender's figures for up to 30 messages of one conversation, in input order. */
@@ -57,7 +59,7 @@ export class ReceiptService {
     });
     const readAt = new Map(receipts.map((r) => [r.messageId, r.readAt]));
     for (const m of c2c) {
-      result.set(m.id, c2cReceipt(m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? null));
+      result.set(m.id, c2cReceipt(viewerID, m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? null));
     }
     return result;
   }

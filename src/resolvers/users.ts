@@ -31,6 +31,19 @@ export class UserService {
     if (missing.length) await tx.user.createMany({ data: missing.map((id) => ({ id })) });
   }
 
+  /** Profile fields: undefined leaves one as it is, null clears it. `query` is Pothos' selection. */
+  async updateProfile(
+    userID: string,
+    profile: { nickname?: string | null; faceURL?: string | null },
+    query: { select?: object; include?: object } = {},
+  ) {
+    const data = {
+      ...(profile.nickname !== undefined && { nickname: profile.nickname }),
+      ...(profile.faceURL !== undefined && { faceURL: profile.faceURL }),
+    };
+    return this.deps.db.user.update({ ...query, where: { id: userID }, data });
+  }
+
   async setReadReceiptsEnabled(userID: string, enabled: boolean) {
     return this.deps.db.user.update({ where: { id: userID }, data: { readReceiptsEnabled: enabled } });
   }

@@ -36,6 +36,14 @@ export const ConversationRef = builder.loadableNode('Conversation', {
       resolve: (query, c, _args, ctx) =>
         c.peerID ? ctx.db.user.findUnique({ ...query, where: { id: c.peerID } }) : null,
     }),
+    peerReadAt: t.loadable({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'One-to-one: when the peer last marked the chat read. Null if never, for groups, or while the peer has read receipts off.',
+      load: (views, ctx) => ctx.services.conversations.peerReadTimes(views as ConversationView[]),
+      resolve: (c) => c,
+    }),
   }),
 });
 void GroupRef;

@@ -6,5 +6,6 @@ import './conversation.ts';
 import './message.ts';
 import './receipt.ts';
 import './recent-readers.ts';
+import './live.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

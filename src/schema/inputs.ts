@@ -44,6 +44,26 @@ export const textSchema = z
   .min(1, 'must not be empty')
   .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, `must be at most ${MAX_TEXT_BYTES} bytes`);
 
+/** Tencent's limits for a profile's nickname and faceURL, so profiles copied from there fit. */
+export const MAX_NICKNAME_CHARS = 64;
+export const MAX_FACE_URL_CHARS = 500;
+
+export const nicknameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty (pass null to clear it)')
+  .max(MAX_NICKNAME_CHARS, `at most ${MAX_NICKNAME_CHARS} characters`)
+  .optional()
+  .nullable();
+
+/** http(s) only: a javascript: or data: URL in an <img src> is the client's problem we can spare it. */
+export const faceUrlSchema = z
+  .string()
+  .max(MAX_FACE_URL_CHARS, `at most ${MAX_FACE_URL_CHARS} characters`)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+  .optional()
+  .nullable();
+
 export const pageSizeSchema = (max: number) =>
   z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 

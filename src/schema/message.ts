@@ -48,6 +48,21 @@ export const MessageRef = builder.loadableNode('Message', {
       },
       resolve: (m) => m,
     }),
+    readByMe: t.loadable({
+      type: 'Boolean',
+      description:
+        'The caller has read it: markRead, or a conversation read that covers it. Their own messages count as read.',
+      load: (keys, ctx) => ctx.services.messageReads.readByMe(ctx.viewer!.userID, keys as MessageRow[]),
+      resolve: (m) => m,
+    }),
+    isPeerRead: t.loadable({
+      type: 'Boolean',
+      nullable: true,
+      description:
+        "The caller's own one-to-one messages: the peer has read it (a receipt, or a conversation read after it, with receipts on). Null otherwise.",
+      load: (keys, ctx) => ctx.services.messageReads.isPeerRead(ctx.viewer!.userID, keys as MessageRow[]),
+      resolve: (m) => m,
+    }),
   }),
 });
 
@@ -56,20 +71,21 @@ const MessageConnection = builder.connectionObject({ type: MessageRef, name: 'Me
 builder.queryFields((t) => ({
   messages: t.field({
     type: MessageConnection,
-    description: 'History of a conversation, newest first. Pass pageInfo.endCursor as `before` for older messages.',
+    description:
+      'History of a conversation, newest first (Relay forward paging: pass pageInfo.endCursor as `after` for older messages).',
     args: {
       conversationID: t.arg.string({ required: true, validate: conversationIdSchema }),
       first: t.arg.int({ validate: pageSizeSchema(100).optional().nullable() }),
-      before: t.arg.string({ validate: cursorSchema }),
+      after: t.arg.string({ validate: cursorSchema }),
     },
-    resolve: async (_root, { conversationID, first, before }, ctx) => {
-      const beforeSeq = before === null || before === undefined ? undefined : Number(before);
-      if (beforeSeq !== undefined && !fitsIntColumn(beforeSeq, 1)) {
-        throw badInput('before', 'not a cursor from messages');
+    resolve: async (_root, { conversationID, first, after }, ctx) => {
+      const afterSeq = after === null || after === undefined ? undefined : Number(after);
+      if (afterSeq !== undefined && !fitsIntColumn(afterSeq, 1)) {
+        throw badInput('after', 'not a cursor from messages');
       }
-      const page = await ctx.services.messages.history(ctx.viewer!.userID, conversationID, first ?? 20, beforeSeq);
+      const page = await ctx.services.messages.history(ctx.viewer!.userID, conversationID, first ?? 20, afterSeq);
       const edges = page.rows.map((node) => ({ cursor: String(node.seq), node }));
-      return connectionResult(edges, page.hasNextPage, beforeSeq !== undefined);
+      return connectionResult(edges, page.hasNextPage, afterSeq !== undefined);
     },
   }),
 }));

@@ -1,9 +1,41 @@
 import type { ReceiptView } from '../resolvers/receipt-view.ts';
 import { builder } from './builder.ts';
+import { ConversationRef } from './conversation.ts';
+import { MessageRef } from './message.ts';
 
-export const MessageReceiptRef = builder.objectRef<ReceiptView>('MessageReceipt').implement({
+export const MessageReceiptRef = builder.objectRef<ReceiptView>('MessageReceipt');
+
+MessageReceiptRef.implement({
   description: 'Read-receipt figures of one message, in the view of the user who gets them.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        "Stable: the sender's view of a message has one id, in Message.receipt, messageReceipts and every receiptUpdated about it, so normalized caches merge them. A conversation-level read has one per chat.",
+      resolve: (r) => r.id,
+    }),
+    // Loaded per batch, not cached: a subscription keeps one context for all its events, and a
+    // cached conversation or message would show the first event's figures for ever.
+    conversation: t.loadable({
+      type: ConversationRef,
+      description: "The receiving user's conversation.",
+      loaderOptions: { cache: false },
+      load: async (conversationIDs: string[], ctx) => {
+        const unique = [...new Set(conversationIDs)];
+        const views = await Promise.all(
+          unique.map((id) => ctx.services.conversations.byConversationID(ctx.viewer!.userID, id)),
+        );
+        return conversationIDs.map((id) => views[unique.indexOf(id)]);
+      },
+      resolve: (r) => r.conversationID,
+    }),
+    message: t.loadable({
+      type: MessageRef,
+      nullable: true,
+      description: 'Null for a conversation-level one-to-one read.',
+      loaderOptions: { cache: false },
+      load: (ids: number[], ctx) => ctx.services.messages.loadVisible(ctx.viewer!.userID, ids),
+      resolve: (r) => (r.msgID === null ? null : Number(r.msgID)),
+    }),
     msgID: t.id({
       nullable: true,
       description: 'Null only for a conversation-level one-to-one read (markConversationRead).',

@@ -34,10 +34,13 @@ builder.mutationFields((t) => ({
   markRead: t.field({
     type: [MessageReceiptRef],
     description:
-      "Sends read receipts for 1 to 30 messages of one conversation. Idempotent; does not change unreadCount. Returns the caller's own receipts, in input order.",
-    args: { msgIDs: t.arg.idList({ required: true, validate: msgIdListSchema }) },
-    resolve: (_root, { msgIDs }, ctx) =>
-      ctx.services.receipts.markRead(ctx.viewer!.userID, toMsgIds(msgIDs as string[])),
+      "Sends read receipts for 1 to 30 messages of one conversation. Idempotent; does not change unreadCount. Returns the caller's own receipts, in input order. skipIneligible: the caller's own messages and ones without a receipt are skipped instead of failing the call, and left out of the result.",
+    args: {
+      msgIDs: t.arg.idList({ required: true, validate: msgIdListSchema }),
+      skipIneligible: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_root, { msgIDs, skipIneligible }, ctx) =>
+      ctx.services.receipts.markRead(ctx.viewer!.userID, toMsgIds(msgIDs as string[]), skipIneligible ?? false),
   }),
 }));
 

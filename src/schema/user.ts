@@ -1,4 +1,5 @@
 import { builder } from './builder.ts';
+import { faceUrlSchema, nicknameSchema } from './inputs.ts';
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
@@ -10,6 +11,8 @@ export const UserRef = builder.prismaNode('User', {
     readReceiptsEnabled: t.exposeBoolean('readReceiptsEnabled', {
       description: 'Privacy switch: when off, this user sends no read receipts. On by default.',
     }),
+    nickname: t.exposeString('nickname', { nullable: true, description: 'Display name (updateProfile).' }),
+    faceURL: t.exposeString('faceURL', { nullable: true, description: 'Avatar: an http(s) URL (updateProfile).' }),
   }),
 });
 
@@ -28,5 +31,17 @@ builder.mutationField('setReadReceiptsEnabled', (t) =>
     args: { enabled: t.arg.boolean({ required: true }) },
     resolve: (query, _root, { enabled }, ctx) =>
       ctx.db.user.update({ ...query, where: { id: ctx.viewer!.userID }, data: { readReceiptsEnabled: enabled } }),
+  }),
+);
+
+builder.mutationField('updateProfile', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: "Sets the caller's nickname and avatar URL. An argument left out stays as it is; null clears it.",
+    args: {
+      nickname: t.arg.string({ validate: nicknameSchema }),
+      faceURL: t.arg.string({ validate: faceUrlSchema }),
+    },
+    resolve: (query, _root, args, ctx) => ctx.services.users.updateProfile(ctx.viewer!.userID, args, query),
   }),
 );

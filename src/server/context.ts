@@ -10,12 +10,31 @@ import type { Context, Viewer } from '../schema/context.ts';
 /** What Yoga hands the context factory: an HTTP request, or graphql-ws connection params. */
 type InitialContext = { request?: Request; connectionParams?: Record<string, unknown> };
 
+/**
+ * The token in graphql-ws connectionParams. Clients and guides spell it several ways
+ * (authorization, Authorization, headers.Authorization, authToken), some without "Bearer ":
+ * all mean the same bearer token. A bad one is still refused, whatever its spelling.
+ */
+export function authorizationFromParams(params: Record<string, unknown> | null | undefined): unknown {
+  if (!params) return undefined;
+  const headers = (params.headers && typeof params.headers === 'object' ? params.headers : {}) as Record<
+    string,
+    unknown
+  >;
+  const value =
+    params.authorization ?? params.Authorization ?? headers.Authorization ?? headers.authorization ?? params.authToken;
+  if (typeof value === 'string' && value.trim() !== '' && !/^bearer\s/i.test(value.trim())) {
+    return `Bearer ${value.trim()}`;
+  }
+  return value;
+}
+
 export function createContextFactory(deps: { config: AppConfig; db: Db; pubsub: PubSub; services: Services }) {
   const verify = createTokenVerifier({ secret: deps.config.authSecret, ...deps.config.auth });
 
   async function viewerFrom(authorization: unknown): Promise<Viewer | null> {
     if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
-      throw unauthenticated('authorization must be a string: "Bearer <token>"');
+      throw unauthenticated('the token must be a string: "Bearer <token>"');
     }
     try {
       const identity = await verify(authorization as string | null | undefined);
@@ -36,7 +55,7 @@ export function createContextFactory(deps: { config: AppConfig; db: Db; pubsub: 
     viewerFrom,
     async context(initial: InitialContext): Promise<Context> {
       const authorization = initial.connectionParams
-        ? initial.connectionParams.authorization
+        ? authorizationFromParams(initial.connectionParams)
         : initial.request?.headers.get('authorization');
       return { viewer: await viewerFrom(authorization), ...deps };
     },

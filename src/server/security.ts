@@ -1,11 +1,11 @@
 // Limits for hostile clients: request size, query shape (graphql-armor), introspection and
 // GraphiQL in production, CSRF, and per-user write rates. Defaults are in SECURITY.md.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.ts';
 import { useRequestBodyLimit } from './body-limit.ts';
+import { useBearerCSRFPrevention } from './csrf.ts';
 import { useRateLimits } from './rate-limits.ts';
 
 export function securityPlugins(config: AppConfig, redis?: Redis) {
@@ -20,8 +20,8 @@ export function securityPlugins(config: AppConfig, redis?: Redis) {
       blockFieldSuggestion: { enabled: config.production },
     }),
     useDisableIntrospection({ isDisabled: () => !config.explorer }),
-    // Browsers may send "simple" cross-site requests without a preflight; those must carry this header.
-    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+    // "Simple" requests without a bearer token need a custom header (see csrf.ts for why).
+    useBearerCSRFPrevention(),
     useRateLimits(config.rateLimits, redis),
   ];
 }

@@ -17,7 +17,8 @@ import { BUILT_WEB_DIR, bundleSite, readSite, type Site, WEB_DIR } from './web-b
 const PAGE_CSP = [
   "default-src 'self'",
   "connect-src 'self'",
-  "img-src 'self' data:",
+  // Avatars (User.faceURL) come from wherever users host them; https only, no scripts.
+  "img-src 'self' data: https:",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -5,6 +5,7 @@ import { type execute, GraphQLError, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { authorizationFromParams } from './context.ts';
 
 /** Yoga's envelop puts its own execute/subscribe on rootValue (see onSubscribe). */
 type Envelope = { execute: typeof execute; subscribe: typeof subscribe };
@@ -23,7 +24,7 @@ export function attachWebSocket(
       connectionInitWaitTimeout: 5_000,
       // A bad token closes the socket at connection_init (4403); no token is caught per operation.
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
+        const authorization = authorizationFromParams(ctx.connectionParams);
         if (authorization === undefined) return true;
         const identity = await checkAuthorization(authorization).catch(() => false as const);
         if (identity === false) return false;
@@ -35,7 +36,7 @@ export function attachWebSocket(
         // GraphiQL sends its Headers panel with each operation (extensions.headers), not in
         // connection_init: on a socket opened without a token, an operation may bring its own.
         const operationToken = headerIn(payload.extensions?.headers, 'authorization');
-        if (connectionParams.authorization === undefined && operationToken !== undefined) {
+        if (authorizationFromParams(connectionParams) === undefined && operationToken !== undefined) {
           try {
             const identity = await checkAuthorization(operationToken);
             if (identity?.expiresAt) closeAtExpiry(ctx.extra.socket, identity.expiresAt);

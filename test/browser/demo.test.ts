@@ -60,7 +60,7 @@ describe.skipIf(!haveChromium)('demo page', () => {
     const mine = await send(alice, 'Ship it on Friday?');
     await mine.getByRole('button', { name: 'Read by 0 / 2' }).waitFor();
 
-    // Bob's page polls for new messages; he reads it with the button.
+    // Bob's page gets the message live (messageAdded); he reads it with the button.
     const his = bob.locator('#messages li', { hasText: 'Ship it on Friday?' });
     await his.getByRole('button', { name: 'Mark read' }).click();
     await his.getByText('Read receipt sent').waitFor();

@@ -9,7 +9,7 @@ export const SEND = `mutation($conversationID: String!, $text: String!, $needRea
     msgID conversationID text needReadReceipt isSelf createdAt sender { userID }
   }
 }`;
-export const MARK_READ = `mutation($msgIDs: [ID!]!) { markRead(msgIDs: $msgIDs) { msgID conversationID userID groupID isPeerRead timestamp readCount unreadCount } }`;
+export const MARK_READ = `mutation($msgIDs: [ID!]!, $skipIneligible: Boolean) { markRead(msgIDs: $msgIDs, skipIneligible: $skipIneligible) { msgID conversationID userID groupID isPeerRead timestamp readCount unreadCount } }`;
 export const MARK_CONVERSATION_READ = `mutation($conversationID: String!) { markConversationRead(conversationID: $conversationID) { conversationID unreadCount } }`;
 export const RECEIPTS = `query($msgIDs: [ID!]!) { messageReceipts(msgIDs: $msgIDs) { msgID conversationID userID groupID isPeerRead timestamp readCount unreadCount } }`;
 export const READ_MEMBERS = `query($msgID: ID!, $filter: ReadMembersFilter!, $first: Int, $after: String) {
@@ -20,8 +20,8 @@ export const READ_MEMBERS = `query($msgID: ID!, $filter: ReadMembersFilter!, $fi
 }`;
 export const CONVERSATIONS = `query($first: Int, $after: String) { conversations(first: $first, after: $after) {
   edges { cursor node { conversationID unreadCount } } pageInfo { hasNextPage endCursor } } }`;
-export const MESSAGES = `query($conversationID: String!, $first: Int, $before: String) {
-  messages(conversationID: $conversationID, first: $first, before: $before) {
+export const MESSAGES = `query($conversationID: String!, $first: Int, $after: String) {
+  messages(conversationID: $conversationID, first: $first, after: $after) {
     edges { cursor node { msgID text isSelf needReadReceipt receipt { readCount unreadCount isPeerRead timestamp } } }
     pageInfo { hasNextPage endCursor }
   }

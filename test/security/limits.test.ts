@@ -95,13 +95,27 @@ describe('HTTP limits', () => {
     expect(lying).toMatch(/^HTTP\/1\.1 400 /);
   });
 
-  it('refuses a "simple" cross-site request without the CSRF header', async () => {
+  it('refuses a "simple" request with no bearer token and no CSRF header, with a code', async () => {
+    const url = `http://test/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    const blocked = await dev.app.yoga.fetch(url);
+    expect(blocked.status).toBe(403);
+    expect((await blocked.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    // A cached Basic credential is sent by browsers without a preflight: still refused.
+    const basic = await dev.app.yoga.fetch(url, { headers: { authorization: 'Basic YWxpY2U6cHc=' } });
+    expect(basic.status).toBe(403);
+    const withHeader = await dev.app.yoga.fetch(url, { headers: { 'x-graphql-yoga-csrf': '1' } });
+    expect(withHeader.status).toBe(200);
+  });
+
+  it("lets a GET query with a bearer token through (urql's default): no page can forge that header", async () => {
     const authorization = `Bearer ${await dev.token('alice')}`;
     const url = `http://test/graphql?query=${encodeURIComponent('{ me { userID } }')}`;
-    const blocked = await dev.app.yoga.fetch(url, { headers: { authorization } });
-    expect(blocked.status).toBe(403);
-    const allowed = await dev.app.yoga.fetch(url, { headers: { authorization, 'x-graphql-yoga-csrf': '1' } });
-    expect(allowed.status).toBe(200);
+    const response = await dev.app.yoga.fetch(url, { headers: { authorization } });
+    expect(response.status).toBe(200);
+    expect((await response.json()).data.me.userID).toBe('alice');
+    // Mutations never run over GET, token or not.
+    const mutation = `http://test/graphql?query=${encodeURIComponent('mutation { setReadReceiptsEnabled(enabled: false) { userID } }')}`;
+    expect((await dev.app.yoga.fetch(mutation, { headers: { authorization } })).status).toBe(405);
   });
 });
 

@@ -8,12 +8,21 @@ export type ReadMembersFilter =
   | 'READ'
   | 'UNREAD';
 
+export type ConversationFieldsFragment = { id: string, conversationID: string, unreadCount: number, type: string, lastMessageAt: string, peerReadAt: string | null, group: { groupID: string, name: string, memberCount: number, readReceiptsEnabled: boolean } | null, peer: { userID: string, nickname: string | null, faceURL: string | null } | null };
+
 export type ConversationsQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type ConversationsQuery = { conversations: { edges: Array<{ node: { conversationID: string, unreadCount: number, type: string, group: { groupID: string, name: string, memberCount: number, readReceiptsEnabled: boolean } | null, peer: { userID: string } | null } }> } };
+export type ConversationsQuery = { conversations: { edges: Array<{ node: { id: string, conversationID: string, unreadCount: number, type: string, lastMessageAt: string, peerReadAt: string | null, group: { groupID: string, name: string, memberCount: number, readReceiptsEnabled: boolean } | null, peer: { userID: string, nickname: string | null, faceURL: string | null } | null } }> } };
+
+export type LatestMessageQueryVariables = Exact<{
+  conversationID: string;
+}>;
+
+
+export type LatestMessageQuery = { messages: { edges: Array<{ node: { msgID: string } }> } };
 
 export type MarkConversationReadMutationVariables = Exact<{
   conversationID: string;
@@ -22,23 +31,28 @@ export type MarkConversationReadMutationVariables = Exact<{
 
 export type MarkConversationReadMutation = { markConversationRead: { conversationID: string, unreadCount: number } };
 
+export type ConversationUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConversationUpdatedSubscription = { conversationUpdated: { id: string, conversationID: string, unreadCount: number, type: string, lastMessageAt: string, peerReadAt: string | null, group: { groupID: string, name: string, memberCount: number, readReceiptsEnabled: boolean } | null, peer: { userID: string, nickname: string | null, faceURL: string | null } | null } };
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { userID: string, readReceiptsEnabled: boolean } };
 
-export type ReceiptFieldsFragment = { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> };
+export type ReceiptFieldsFragment = { id: string, msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> };
 
-export type MessageFieldsFragment = { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null };
+export type MessageFieldsFragment = { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, readByMe: boolean, createdAt: string, sender: { userID: string, nickname: string | null, faceURL: string | null }, receipt: { id: string, msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null };
 
 export type MessagesQueryVariables = Exact<{
   conversationID: string;
   first?: number | null | undefined;
-  before?: string | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type MessagesQuery = { messages: { edges: Array<{ node: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MessagesQuery = { messages: { edges: Array<{ node: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, readByMe: boolean, createdAt: string, sender: { userID: string, nickname: string | null, faceURL: string | null }, receipt: { id: string, msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SendMessageMutationVariables = Exact<{
   conversationID: string;
@@ -47,7 +61,14 @@ export type SendMessageMutationVariables = Exact<{
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, createdAt: string, sender: { userID: string }, receipt: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } };
+export type SendMessageMutation = { sendMessage: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, readByMe: boolean, createdAt: string, sender: { userID: string, nickname: string | null, faceURL: string | null }, receipt: { id: string, msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } };
+
+export type MessageAddedSubscriptionVariables = Exact<{
+  conversationID?: string | null | undefined;
+}>;
+
+
+export type MessageAddedSubscription = { messageAdded: { msgID: string, conversationID: string, text: string, isSelf: boolean, needReadReceipt: boolean, readByMe: boolean, createdAt: string, sender: { userID: string, nickname: string | null, faceURL: string | null }, receipt: { id: string, msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } | null } };
 
 export type MarkReadMutationVariables = Exact<{
   msgIDs: Array<string | number> | string | number;
@@ -64,14 +85,14 @@ export type ReadMembersQueryVariables = Exact<{
 }>;
 
 
-export type ReadMembersQuery = { readMembers: { edges: Array<{ cursor: string, readAt: string | null, node: { userID: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ReadMembersQuery = { readMembers: { edges: Array<{ cursor: string, readAt: string | null, node: { userID: string, nickname: string | null, faceURL: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReceiptUpdatedSubscriptionVariables = Exact<{
   conversationID?: string | null | undefined;
 }>;
 
 
-export type ReceiptUpdatedSubscription = { receiptUpdated: { msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } };
+export type ReceiptUpdatedSubscription = { receiptUpdated: { id: string, msgID: string | null, conversationID: string, isPeerRead: boolean, timestamp: string | null, readCount: number, unreadCount: number, recentReaders: Array<{ userID: string }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -91,8 +112,30 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ConversationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConversationFields on Conversation {
+  id
+  conversationID
+  unreadCount
+  type
+  lastMessageAt
+  peerReadAt
+  group {
+    groupID
+    name
+    memberCount
+    readReceiptsEnabled
+  }
+  peer {
+    userID
+    nickname
+    faceURL
+  }
+}
+    `, {"fragmentName":"ConversationFields"}) as unknown as TypedDocumentString<ConversationFieldsFragment, unknown>;
 export const ReceiptFieldsFragmentDoc = new TypedDocumentString(`
     fragment ReceiptFields on MessageReceipt {
+  id
   msgID
   conversationID
   isPeerRead
@@ -111,15 +154,19 @@ export const MessageFieldsFragmentDoc = new TypedDocumentString(`
   text
   isSelf
   needReadReceipt
+  readByMe
   createdAt
   sender {
     userID
+    nickname
+    faceURL
   }
   receipt {
     ...ReceiptFields
   }
 }
     fragment ReceiptFields on MessageReceipt {
+  id
   msgID
   conversationID
   isPeerRead
@@ -135,23 +182,41 @@ export const ConversationsDocument = new TypedDocumentString(`
   conversations(first: $first) {
     edges {
       node {
-        conversationID
-        unreadCount
-        type
-        group {
-          groupID
-          name
-          memberCount
-          readReceiptsEnabled
-        }
-        peer {
-          userID
-        }
+        ...ConversationFields
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConversationsQuery, ConversationsQueryVariables>;
+    fragment ConversationFields on Conversation {
+  id
+  conversationID
+  unreadCount
+  type
+  lastMessageAt
+  peerReadAt
+  group {
+    groupID
+    name
+    memberCount
+    readReceiptsEnabled
+  }
+  peer {
+    userID
+    nickname
+    faceURL
+  }
+}`) as unknown as TypedDocumentString<ConversationsQuery, ConversationsQueryVariables>;
+export const LatestMessageDocument = new TypedDocumentString(`
+    query LatestMessage($conversationID: String!) {
+  messages(conversationID: $conversationID, first: 1) {
+    edges {
+      node {
+        msgID
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LatestMessageQuery, LatestMessageQueryVariables>;
 export const MarkConversationReadDocument = new TypedDocumentString(`
     mutation MarkConversationRead($conversationID: String!) {
   markConversationRead(conversationID: $conversationID) {
@@ -160,6 +225,31 @@ export const MarkConversationReadDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MarkConversationReadMutation, MarkConversationReadMutationVariables>;
+export const ConversationUpdatedDocument = new TypedDocumentString(`
+    subscription ConversationUpdated {
+  conversationUpdated {
+    ...ConversationFields
+  }
+}
+    fragment ConversationFields on Conversation {
+  id
+  conversationID
+  unreadCount
+  type
+  lastMessageAt
+  peerReadAt
+  group {
+    groupID
+    name
+    memberCount
+    readReceiptsEnabled
+  }
+  peer {
+    userID
+    nickname
+    faceURL
+  }
+}`) as unknown as TypedDocumentString<ConversationUpdatedSubscription, ConversationUpdatedSubscriptionVariables>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -169,8 +259,8 @@ export const MeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const MessagesDocument = new TypedDocumentString(`
-    query Messages($conversationID: String!, $first: Int = 30, $before: String) {
-  messages(conversationID: $conversationID, first: $first, before: $before) {
+    query Messages($conversationID: String!, $first: Int = 30, $after: String) {
+  messages(conversationID: $conversationID, first: $first, after: $after) {
     edges {
       node {
         ...MessageFields
@@ -183,6 +273,7 @@ export const MessagesDocument = new TypedDocumentString(`
   }
 }
     fragment ReceiptFields on MessageReceipt {
+  id
   msgID
   conversationID
   isPeerRead
@@ -199,9 +290,12 @@ fragment MessageFields on Message {
   text
   isSelf
   needReadReceipt
+  readByMe
   createdAt
   sender {
     userID
+    nickname
+    faceURL
   }
   receipt {
     ...ReceiptFields
@@ -218,6 +312,7 @@ export const SendMessageDocument = new TypedDocumentString(`
   }
 }
     fragment ReceiptFields on MessageReceipt {
+  id
   msgID
   conversationID
   isPeerRead
@@ -234,14 +329,52 @@ fragment MessageFields on Message {
   text
   isSelf
   needReadReceipt
+  readByMe
   createdAt
   sender {
     userID
+    nickname
+    faceURL
   }
   receipt {
     ...ReceiptFields
   }
 }`) as unknown as TypedDocumentString<SendMessageMutation, SendMessageMutationVariables>;
+export const MessageAddedDocument = new TypedDocumentString(`
+    subscription MessageAdded($conversationID: String) {
+  messageAdded(conversationID: $conversationID) {
+    ...MessageFields
+  }
+}
+    fragment ReceiptFields on MessageReceipt {
+  id
+  msgID
+  conversationID
+  isPeerRead
+  timestamp
+  readCount
+  unreadCount
+  recentReaders {
+    userID
+  }
+}
+fragment MessageFields on Message {
+  msgID
+  conversationID
+  text
+  isSelf
+  needReadReceipt
+  readByMe
+  createdAt
+  sender {
+    userID
+    nickname
+    faceURL
+  }
+  receipt {
+    ...ReceiptFields
+  }
+}`) as unknown as TypedDocumentString<MessageAddedSubscription, MessageAddedSubscriptionVariables>;
 export const MarkReadDocument = new TypedDocumentString(`
     mutation MarkRead($msgIDs: [ID!]!) {
   markRead(msgIDs: $msgIDs) {
@@ -257,6 +390,8 @@ export const ReadMembersDocument = new TypedDocumentString(`
       readAt
       node {
         userID
+        nickname
+        faceURL
       }
     }
     pageInfo {
@@ -273,6 +408,7 @@ export const ReceiptUpdatedDocument = new TypedDocumentString(`
   }
 }
     fragment ReceiptFields on MessageReceipt {
+  id
   msgID
   conversationID
   isPeerRead
