@@ -27,7 +27,9 @@ export async function insertParticipants(
   seq: number,
   now: Date,
 ): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ userId: string }[]>`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
+  const rows = await tx.$queryRaw<
+    { userId: string }[]
+  >`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
     SELECT ${key}, l."value", ${seq}, ${seq}, ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l
     WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${key} AND p."userId" = l."value")
     RETURNING "userId"`;

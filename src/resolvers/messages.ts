@@ -89,7 +89,8 @@ export class MessageService {
       });
     });
     // A repeated clientMsgID sent nothing, so nobody hears of it again.
-    if (!repeated) announceMessage(this.deps.pubsub, ref.key, message.id, ref.kind === 'C2C' ? [senderID, ref.peerID] : []);
+    if (!repeated)
+      announceMessage(this.deps.pubsub, ref.key, message.id, ref.kind === 'C2C' ? [senderID, ref.peerID] : []);
     return message;
   }
 
