@@ -164,7 +164,7 @@ describe('cursors', () => {
     const next = await t.gql('alice', CONVERSATIONS, { first: 1, after: page.data?.conversations.pageInfo.endCursor });
     expect(next.errors).toBeUndefined();
     expect(next.data?.conversations.edges).toHaveLength(1);
-    const older = await t.gql('alice', MESSAGES, { conversationID: 'GROUPg', before: '2' });
+    const older = await t.gql('alice', MESSAGES, { conversationID: 'GROUPg', after: '2' });
     expect(older.data?.messages.edges).toHaveLength(1);
     const read = await t.gql('alice', READ_MEMBERS, { msgID: groupMsg, filter: 'READ', first: 1 });
     const after = read.data?.readMembers.pageInfo.endCursor;
@@ -189,9 +189,9 @@ describe('cursors', () => {
   });
 
   it.each(['abc', '-1', '0', String(MAX_INT_COLUMN + 1), '1e309', '99999999999999999999'])(
-    'messages(before: %j) is BAD_USER_INPUT',
-    async (before) => {
-      expectBadInput(await t.gql('alice', MESSAGES, { conversationID: 'GROUPg', before }), 'messages');
+    'messages(after: %j) is BAD_USER_INPUT',
+    async (after) => {
+      expectBadInput(await t.gql('alice', MESSAGES, { conversationID: 'GROUPg', after }), 'messages');
     },
   );
 
