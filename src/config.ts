@@ -1,5 +1,6 @@
 // Runtime settings, read once from the environment (see the table in README.md).
 import { z } from 'zod';
+import { loadTransportConfig, type TransportConfig } from './transport-config.ts';
 
 export const GROUP_TYPES = ['WORK', 'PUBLIC', 'MEETING', 'AVCHATROOM', 'COMMUNITY'] as const;
 export type GroupType = (typeof GROUP_TYPES)[number];
@@ -44,6 +45,7 @@ export type AppConfig = {
   explorer: boolean;
   rateLimits: { markReadPerMinute: number; sendMessagePerMinute: number };
   maxRequestBytes: number;
+  transport: TransportConfig;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -66,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sendMessagePerMinute: parsed.RATE_LIMIT_SEND_MESSAGE_PER_MINUTE,
     },
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
+    transport: loadTransportConfig(env, production),
   };
 }

@@ -32,10 +32,15 @@ export const msgIdListSchema = z
   .max(MAX_RECEIPT_BATCH, `at most ${MAX_RECEIPT_BATCH} message IDs per call`)
   .refine(noDuplicates, 'has the same message ID twice');
 
+/** With the u flag, only a surrogate that is not half of a pair matches. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 export const textSchema = z
   .string()
   .min(1, 'must not be empty')
-  .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, `must be at most ${MAX_TEXT_BYTES} bytes`);
+  .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, `must be at most ${MAX_TEXT_BYTES} bytes`)
+  // A lone surrogate is not text: stored as UTF-8 it would silently become U+FFFD.
+  .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
 
 export const pageSizeSchema = (max: number) =>
   z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`);

@@ -10,10 +10,11 @@ import { createAppPubSub } from '../pubsub/index.ts';
 import { createServices } from '../resolvers/index.ts';
 import type { Context } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
+import { createAddressLimiter } from './address-limits.ts';
 import { createContextFactory } from './context.ts';
 import { maskError } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQL } from './graphiql.ts';
-import { securityPlugins } from './security.ts';
+import { corsFor, securityPlugins } from './security.ts';
 import { withWebRoutes } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 
@@ -28,6 +29,10 @@ export async function buildApp(options: BuildAppOptions = {}) {
   const provider = providerOf(config.databaseUrl);
   const services = createServices({ db, provider, config, pubsub, readTransaction });
   const contexts = createContextFactory({ config, db, pubsub, services });
+  const callers = {
+    isSignedIn: (authorization: unknown) => contexts.verifies(authorization),
+    unauthenticated: createAddressLimiter(config.transport.unauthenticatedPerMinute),
+  };
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
@@ -40,9 +45,12 @@ export async function buildApp(options: BuildAppOptions = {}) {
     maskedErrors: { isDev: false, maskError },
     // Off: useRequestBodyLimit (in securityPlugins) checks the length without a stream per request.
     maxRequestBodySize: false,
+    // Unknown paths get a plain 404, not Yoga's welcome page.
+    landingPage: false,
+    cors: corsFor(config.transport.corsOrigins),
     logging: config.production ? 'info' : 'warn',
     plugins: [
-      ...securityPlugins(config, pubsubHandle.redis),
+      ...securityPlugins(config, callers, pubsubHandle.redis),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -62,14 +70,19 @@ export async function buildApp(options: BuildAppOptions = {}) {
     yoga,
     services,
     pubsub,
-    /** Listens on `port` (default: config.port; 0 picks a free one) and returns the URL of /graphql. */
+    /** Listens on HOST and `port` (default: config.port; 0 picks a free one); returns the URL of /graphql. */
     async start(port = config.port): Promise<string> {
       // The demo page and dev token endpoint first (see static.ts), then Yoga.
       httpServer = createServer(withWebRoutes(config, yoga));
-      ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
-      await new Promise<void>((resolve) => httpServer!.listen(port, resolve));
-      const address = httpServer.address() as AddressInfo;
-      return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
+      ws = attachWebSocket(httpServer, yoga as never, {
+        checkAuthorization: contexts.viewerFrom,
+        limits: config.transport,
+        maxMessageBytes: config.maxRequestBytes,
+        unauthenticated: callers.unauthenticated,
+      });
+      // HOST: loopback outside production unless set (see transport-config.ts).
+      await new Promise<void>((resolve) => httpServer!.listen(port, config.transport.host, resolve));
+      return urlOf(httpServer.address() as AddressInfo, yoga.graphqlEndpoint);
     },
     /**
      * Graceful: stops accepting, closes WebSockets with 1001 (going away), lets in-flight
@@ -84,6 +97,13 @@ export async function buildApp(options: BuildAppOptions = {}) {
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** The URL clients on this machine reach the server at. */
+function urlOf({ address, family, port }: AddressInfo, path: string): string {
+  const everywhere = address === '::' || address === '0.0.0.0';
+  const host = everywhere ? 'localhost' : family === 'IPv6' ? `[${address}]` : address;
+  return `http://${host}:${port}${path}`;
+}
 
 async function drainHttp(server: Server, closeSockets: () => Promise<void> | undefined, graceMs: number) {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
