@@ -70,6 +70,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
     yoga,
     services,
     pubsub,
+    /** WebSocket connections open now: tests and the benchmark watch sockets being dropped. */
+    openSockets: () => ws?.wsServer.clients.size ?? 0,
     /** Listens on HOST and `port` (default: config.port; 0 picks a free one); returns the URL of /graphql. */
     async start(port = config.port): Promise<string> {
       // The demo page and dev token endpoint first (see static.ts), then Yoga.
