@@ -25,7 +25,7 @@ afterAll(() => t.stop());
 /** A graphql-transport-ws socket by hand: every message it got, and its close code. */
 function rawSocket() {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  const messages: { type: string; id?: string; payload?: any }[] = [];
+  const messages: { type: string; id?: string; payload?: unknown }[] = [];
   let bytes = 0;
   socket.on('message', (data) => {
     bytes += (data as Buffer).length;
@@ -33,8 +33,12 @@ function rawSocket() {
   });
   const opened = new Promise((resolve) => socket.once('open', resolve));
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  const until = async (test: () => boolean) => {
-    for (let i = 0; i < 200 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  /** Waits until `test` holds, running `each` (a poke) every round. */
+  const until = async (test: () => boolean, each?: () => Promise<unknown>) => {
+    for (let i = 0; i < 200 && !test(); i++) {
+      await each?.();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     expect(test()).toBe(true);
   };
   return {
@@ -103,7 +107,10 @@ describe('frame size', () => {
     await ok.init('gina');
     const query = `subscription { receiptUpdated { msgID } } # ${'x'.repeat(MAX_REQUEST_BYTES / 2)}`;
     ok.socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query } }));
-    await ok.until(() => ok.messages.some((m) => m.id === '1' && m.type === 'next') || (poke('gina'), false));
+    await ok.until(
+      () => ok.messages.some((m) => m.id === '1' && m.type === 'next'),
+      () => poke('gina'),
+    );
     const big = rawSocket();
     await big.init('gina');
     big.socket.send(
@@ -133,7 +140,10 @@ describe('caps', () => {
     ]);
     // The first `max` are live: one event reaches each of them.
     const delivered = () => new Set(socket.messages.filter((m) => m.type === 'next').map((m) => m.id)).size;
-    await socket.until(() => delivered() >= max || (poke('hank'), false));
+    await socket.until(
+      () => delivered() >= max,
+      () => poke('hank'),
+    );
     expect(delivered()).toBe(max);
     socket.socket.close();
   });
@@ -144,7 +154,6 @@ describe('caps', () => {
     const second = rawSocket();
     await second.init('ivy');
     const third = rawSocket();
-    await third.socket.once('open', () => {});
     await new Promise((resolve) => third.socket.once('open', resolve));
     third.socket.send(
       JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${await t.token('ivy')}` } }),
@@ -170,7 +179,10 @@ describe('slow readers', () => {
       slow.socket.send(JSON.stringify({ type: 'subscribe', id: String(id), payload: { query: RECEIPT_UPDATED } }));
     }
     const live = () => new Set(slow.messages.filter((m) => m.type === 'next').map((m) => m.id)).size;
-    await slow.until(() => live() === subscriptions || (poke('kate'), false));
+    await slow.until(
+      () => live() === subscriptions,
+      () => poke('kate'),
+    );
     const eventBytes = slow.bytes / slow.messages.length;
     const before = t.app.openSockets();
 
