@@ -76,14 +76,18 @@ async function slowReaderRound(ctx: BenchContext, count: number, perSocket: numb
   const started = performance.now();
   let pokes = 0;
   const peak = await peakRssMB(async () => {
-    while (ctx.openSockets() > openBefore && performance.now() - started < 120_000) {
+    while (ctx.openSockets() > openBefore && performance.now() - started < 60_000) {
       await Promise.all(Array.from({ length: 4 }, () => poke(ctx, 'h-slow', pokes++)));
     }
   });
   const seconds = (performance.now() - started) / 1000;
   const dropped = ctx.openSockets() === openBefore;
   for (const reader of readers) reader.destroy();
-  return { before, peak, after: await settled(), seconds, dropped, pokes };
+  const after = await settled();
+  console.log(
+    `[hostile] slow readers: ${dropped ? 'all dropped' : 'NOT all dropped'} after ${pokes} receipts, ${seconds.toFixed(1)} s; RSS ${before.rss.toFixed(0)} → peak ${peak.toFixed(0)} → ${after.rss.toFixed(0)} MB, heap + external ${before.heap.toFixed(0)} → ${after.heap.toFixed(0)} MB`,
+  );
+  return { before, peak, after, seconds, dropped, pokes };
 }
 
 async function slowReaders(ctx: BenchContext, figures: Figure[], targets: Target[], notes: string[]) {
