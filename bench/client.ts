@@ -38,7 +38,8 @@ export class BenchClient {
     for (const id of userIDs) await this.app.services.users.ensureSignedIn(id);
   }
 
-  private async authorization(userID: string): Promise<string> {
+  /** `Bearer <token>` for userID (signed once). */
+  async authorization(userID: string): Promise<string> {
     if (!this.tokens.has(userID)) await this.signIn([userID]);
     return `Bearer ${this.tokens.get(userID)}`;
   }

@@ -18,6 +18,7 @@ import { rssMB } from './stats.ts';
 import type { BenchContext, StatementCounter, Workload } from './types.ts';
 import { countsWorkload } from './workloads/counts.ts';
 import { fanoutWorkload } from './workloads/fanout.ts';
+import { hostileWorkload } from './workloads/hostile.ts';
 import { markReadWorkload } from './workloads/mark-read.ts';
 import { messageReceiptsWorkload } from './workloads/message-receipts.ts';
 import { readMembersWorkload } from './workloads/read-members.ts';
@@ -32,6 +33,7 @@ const WORKLOADS: Workload[] = [
   countsWorkload,
   fanoutWorkload,
   storageWorkload,
+  hostileWorkload,
   recentReadersWorkload, // last: its retention sweep removes the receipt rows W6 measures
 ];
 
@@ -67,8 +69,9 @@ async function runOn(provider: string, databaseUrl: string, scale: Scale): Promi
       raw,
       statements,
       wsUrl: async () => (wsUrl ??= (await app.start(0)).replace(/^http/, 'ws')),
+      openSockets: () => app.openSockets(),
     };
-    // BENCH_ONLY=W1,W3 runs some workloads (for profiling); results then go to bench/.data.
+    // BENCH_ONLY=W1,W3 (or BENCH_ONLY=hostile) runs some workloads (for profiling); results then go to bench/.data.
     const only = process.env.BENCH_ONLY?.split(',');
     for (const workload of WORKLOADS.filter((w) => !only || only.includes(w.id))) {
       const start = performance.now();

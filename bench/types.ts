@@ -38,6 +38,8 @@ export type BenchContext = {
   statements: StatementCounter;
   /** Starts the real HTTP/WebSocket server (once) and returns the ws:// URL. */
   wsUrl(): Promise<string>;
+  /** WebSocket connections the server has open now (the hostile workload waits for drops). */
+  openSockets(): number;
 };
 
 export type Workload = {

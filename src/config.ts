@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AuthSettings } from './auth/jwt.ts';
 import { StartupError } from './startup-error.ts';
+import { loadTransportConfig, type TransportConfig } from './transport-config.ts';
 
 export const GROUP_TYPES = ['WORK', 'PUBLIC', 'MEETING', 'AVCHATROOM', 'COMMUNITY'] as const;
 export type GroupType = (typeof GROUP_TYPES)[number];
@@ -125,6 +126,7 @@ export type AppConfig = {
   receiptPrivacy: 'ONE_WAY' | 'RECIPROCAL';
   /** Reader lists older than retentionDays are removed in the background (see retention.ts). */
   retention: { days?: number; batchRows: number; pauseMs: number; intervalMs: number };
+  transport: TransportConfig;
 };
 
 function isDatabaseUrl(url: string): boolean {
@@ -187,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pauseMs: parsed.RECEIPT_SWEEP_PAUSE_MS,
       intervalMs: parsed.RECEIPT_SWEEP_INTERVAL_MS,
     },
+    transport: loadTransportConfig(env, production),
   };
 }
 

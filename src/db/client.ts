@@ -1,5 +1,5 @@
 // One PrismaClient per server, on the driver adapter that DATABASE_URL names.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -21,10 +21,17 @@ export function providerOf(databaseUrl: string): Provider {
   throw new Error(`DATABASE_URL must start with file: or postgresql:// (got ${databaseUrl.split(':')[0]}:)`);
 }
 
-/** The file path of a `file:` URL, with its folder created. */
+/**
+ * The file path of a `file:` URL, with its folder created (0700) and the file created or
+ * narrowed to 0600: it holds every message. SQLite gives its -wal and -shm files the mode of the
+ * database file.
+ */
 export function sqlitePath(databaseUrl: string): string {
   const path = databaseUrl.slice('file:'.length);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path === ':memory:') return path;
+  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
   return path;
 }
 

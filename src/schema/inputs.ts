@@ -38,11 +38,15 @@ export const clientMsgIdSchema = z
   .regex(/^[A-Za-z0-9_.:@#-]{1,64}$/, '1 to 64 letters, digits, or _ . : @ # -')
   .optional()
   .nullable();
+/** With the u flag, only a surrogate that is not half of a pair matches. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export const textSchema = z
   .string()
   .min(1, 'must not be empty')
-  .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, `must be at most ${MAX_TEXT_BYTES} bytes`);
+  .refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, `must be at most ${MAX_TEXT_BYTES} bytes`)
+  // A lone surrogate is not text: stored as UTF-8 it would silently become U+FFFD.
+  .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
 
 /** Tencent's limits for a profile's nickname and faceURL, so profiles copied from there fit. */
 export const MAX_NICKNAME_CHARS = 64;

@@ -11,12 +11,13 @@ import { createAppPubSub } from '../pubsub/index.ts';
 import { createServices } from '../resolvers/index.ts';
 import type { Context } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
+import { createAddressLimiter } from './address-limits.ts';
 import { createContextFactory } from './context.ts';
 import { maskError } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQL } from './graphiql.ts';
 import { listen } from './listen.ts';
 import { createObservability } from './observability/index.ts';
-import { securityPlugins } from './security.ts';
+import { corsFor, securityPlugins } from './security.ts';
 import { withWebRoutes } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 
@@ -39,6 +40,10 @@ export async function buildApp(options: BuildAppOptions = {}) {
   const provider = providerOf(config.databaseUrl);
   const services = createServices({ db, provider, config, pubsub, readTransaction });
   const contexts = createContextFactory({ config, db, pubsub, services });
+  const callers = {
+    isSignedIn: (authorization: unknown) => contexts.verifies(authorization),
+    unauthenticated: createAddressLimiter(config.transport.unauthenticatedPerMinute),
+  };
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
@@ -51,10 +56,13 @@ export async function buildApp(options: BuildAppOptions = {}) {
     maskedErrors: { isDev: false, maskError },
     // Off: useRequestBodyLimit (in securityPlugins) checks the length without a stream per request.
     maxRequestBodySize: false,
+    // Unknown paths get a plain 404, not Yoga's welcome page.
+    landingPage: false,
+    cors: corsFor(config.transport.corsOrigins),
     logging: observability.yogaLogger,
     plugins: [
       ...observability.plugins,
-      ...securityPlugins(config, pubsubHandle.redis),
+      ...securityPlugins(config, callers, pubsubHandle.redis),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -77,17 +85,24 @@ export async function buildApp(options: BuildAppOptions = {}) {
     yoga,
     services,
     pubsub,
-    /** Listens on `port` (default: config.port; 0 picks a free one) and returns the URL of /graphql. */
+    /** WebSocket connections open now: tests and the benchmark watch sockets being dropped. */
+    openSockets: () => ws?.wsServer.clients.size ?? 0,
+    /** Listens on HOST and `port` (default: config.port; 0 picks a free one); returns the URL of /graphql. */
     async start(port = config.port): Promise<string> {
       // The demo page and dev token endpoint first (see static.ts), then Yoga.
       httpServer = createServer(withWebRoutes(config, yoga, logger));
-      // Sockets attach once listening: a listen error (port in use) is reported by listen().
-      await listen(httpServer, port);
-      ws = attachWebSocket(httpServer, yoga as never, contexts.viewerFrom);
+      // HOST: loopback outside production unless set (see transport-config.ts). Sockets attach
+      // once listening: a listen error (port in use) is reported by listen().
+      await listen(httpServer, port, config.transport.host);
+      ws = attachWebSocket(httpServer, yoga as never, {
+        checkAuthorization: contexts.viewerFrom,
+        limits: config.transport,
+        maxMessageBytes: config.maxRequestBytes,
+        unauthenticated: callers.unauthenticated,
+      });
       observability.watchWebSockets(ws.wsServer);
       services.retention.start(); // with RECEIPT_RETENTION_DAYS only
-      const address = httpServer.address() as AddressInfo;
-      return `http://localhost:${address.port}${yoga.graphqlEndpoint}`;
+      return urlOf(httpServer.address() as AddressInfo, yoga.graphqlEndpoint);
     },
     /**
      * Graceful: stops accepting, closes WebSockets with 1001 (going away), lets in-flight
@@ -104,6 +119,13 @@ export async function buildApp(options: BuildAppOptions = {}) {
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** The URL clients on this machine reach the server at. */
+function urlOf({ address, family, port }: AddressInfo, path: string): string {
+  const everywhere = address === '::' || address === '0.0.0.0';
+  const host = everywhere ? 'localhost' : family === 'IPv6' ? `[${address}]` : address;
+  return `http://${host}:${port}${path}`;
+}
 
 async function drainHttp(server: Server, closeSockets: () => Promise<void> | undefined, graceMs: number) {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

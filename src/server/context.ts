@@ -53,6 +53,11 @@ export function createContextFactory(deps: { config: AppConfig; db: Db; pubsub: 
 
   return {
     viewerFrom,
+    /** True when `authorization` carries a token that verifies (no user row is touched). */
+    verifies: (authorization: unknown) =>
+      typeof authorization === 'string' && authorization !== ''
+        ? verify(authorization).then(Boolean, () => false)
+        : Promise.resolve(false),
     async context(initial: InitialContext): Promise<Context> {
       const authorization = initial.connectionParams
         ? authorizationFromParams(initial.connectionParams)

@@ -8,14 +8,14 @@ const ADVICE: Record<string, string> = {
   EACCES: 'needs privileges this process lacks: set PORT to 1024 or above',
 };
 
-export function listen(server: Server, port: number): Promise<void> {
+export function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const refused = (error: Error) => {
       const code = errorCode(error) ?? error.message;
       reject(new StartupError(`PORT ${port} ${ADVICE[code] ?? 'cannot be listened on'} (${code}).`));
     };
     server.once('error', refused);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', refused);
       resolve();
     });
