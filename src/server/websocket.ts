@@ -5,6 +5,8 @@ import { type execute, GraphQLError, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { Context } from '../schema/context.ts';
+import { createSharedSubscriptions } from './shared-subscriptions.ts';
 
 /** Yoga's envelop puts its own execute/subscribe on rootValue (see onSubscribe). */
 type Envelope = { execute: typeof execute; subscribe: typeof subscribe };
@@ -15,10 +17,13 @@ export function attachWebSocket(
   checkAuthorization: (authorization: unknown) => Promise<{ expiresAt?: number } | null>,
 ) {
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+  const shared = createSharedSubscriptions((context) => (context as Context).viewer?.userID);
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as Envelope).execute(args),
-      subscribe: (args) => (args.rootValue as Envelope).subscribe(args),
+      // Sockets of one viewer asking for the same thing share one execution per event.
+      subscribe: (args) =>
+        shared.subscribe(args, async () => (args.rootValue as Envelope).subscribe(args) as never) as never,
       // A socket that sends no connection_init in time is closed (4408).
       connectionInitWaitTimeout: 5_000,
       // A bad token closes the socket at connection_init (4403); no token is caught per operation.
