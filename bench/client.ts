@@ -35,7 +35,8 @@ export class BenchClient {
     for (const id of userIDs) await this.app.services.users.ensureSignedIn(id);
   }
 
-  private async authorization(userID: string): Promise<string> {
+  /** The Authorization header value for userID (signed now if it was not yet). */
+  async authorization(userID: string): Promise<string> {
     if (!this.tokens.has(userID)) await this.signIn([userID]);
     return `Bearer ${this.tokens.get(userID)}`;
   }

@@ -15,6 +15,8 @@ export type Scale = {
    * rate; calls in flight in the saturated phase.
    */
   fanout: { subscribers: number; calls: number; idsPerCall: number; callsPerSecond: number; concurrency: number };
+  /** W8: sockets of one user (a few, then many), and measured events at each count. */
+  sockets: { few: number; many: number; events: number };
   /** W3: walk the pages to the deep one once, to check the built cursor. */
   walkPages: boolean;
 };
@@ -26,6 +28,7 @@ const FULL: Scale = {
   markRead: { rounds: 5, singleCalls: 1_000, batchCalls: 100, batchSize: 30, concurrency: 16 },
   latencyRuns: 200,
   fanout: { subscribers: 1_000, calls: 300, idsPerCall: 10, callsPerSecond: 50, concurrency: 8 },
+  sockets: { few: 100, many: 10_000, events: 10 },
   walkPages: true,
 };
 
@@ -36,6 +39,7 @@ const SMALL: Scale = {
   markRead: { rounds: 3, singleCalls: 200, batchCalls: 20, batchSize: 30, concurrency: 8 },
   latencyRuns: 40,
   fanout: { subscribers: 100, calls: 60, idsPerCall: 10, callsPerSecond: 30, concurrency: 4 },
+  sockets: { few: 10, many: 500, events: 5 },
   walkPages: true,
 };
 
