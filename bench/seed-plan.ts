@@ -27,6 +27,9 @@ export type SeedInfo = {
     singleFloor: number[];
     batchGql: number[][];
     batchFloor: number[][];
+    /** W1's writes-only bound. */
+    singleBound: number[];
+    batchBound: number[][];
     receipts: number[];
     halfRead: number;
     sized: { size: number; msgID: number }[];
@@ -73,6 +76,8 @@ export function planSeed(scale: Scale): SeedInfo {
   const singleFloor = Array.from({ length: rounds }, () => send(big));
   const batchGql = Array.from({ length: rounds }, batch);
   const batchFloor = Array.from({ length: rounds }, batch);
+  const singleBound = Array.from({ length: rounds }, () => send(big));
+  const batchBound = Array.from({ length: rounds }, batch);
   const receipts = Array.from({ length: 30 }, () => send(big));
   const sockets = send(big);
 
@@ -98,7 +103,19 @@ export function planSeed(scale: Scale): SeedInfo {
     owner: userID(0),
     big,
     sized,
-    ids: { singleGql, singleFloor, batchGql, batchFloor, receipts, halfRead, sized: sizedIds, fanout, sockets },
+    ids: {
+      singleGql,
+      singleFloor,
+      batchGql,
+      batchFloor,
+      singleBound,
+      batchBound,
+      receipts,
+      halfRead,
+      sized: sizedIds,
+      fanout,
+      sockets,
+    },
     halfReadUnread,
     readerPool,
   };
