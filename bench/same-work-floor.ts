@@ -36,6 +36,20 @@ function listSql(raw: RawDb) {
   return { sqlite, param, inList };
 }
 
+/** The service's checks, in its order: why a call is refused, or null. */
+function refusal(readerID: string, ms: (Msg | undefined)[], member: unknown): string | null {
+  if (ms.some((m) => !m)) return 'no such message';
+  if (ms.some((m) => m!.conversationId !== ms[0]!.conversationId)) return 'more than one conversation';
+  if (!member) return 'not a member';
+  for (const m of ms) {
+    if (m!.senderId === readerID) return 'own message';
+    if (!m!.need) return 'no receipt needed';
+    if (m!.groupType && !RECEIPT_GROUP_TYPES.has(m!.groupType)) return 'receipts off';
+  }
+  return null;
+}
+
+/** The calls' (message, reader) pairs to count, after the checks; refused calls are rejected here. */
 async function checkedPairs(
   raw: RawDb,
   q: Queryable,
@@ -62,25 +76,19 @@ async function checkedPairs(
   );
   const member = new Map(members.map((p) => [`${p.conversationId} ${p.userId}`, p]));
   const pairs = new Map<string, { id: number; readerID: string }>();
-  calls.forEach((call, i) => {
+  for (const [i, call] of calls.entries()) {
     const ms = found[i];
-    const error = (message: string) => {
-      call.reject(new Error(message));
+    const p = ms.every(Boolean) ? member.get(`${ms[0]!.conversationId} ${call.readerID}`) : undefined;
+    const refused = refusal(call.readerID, ms, p);
+    if (refused) {
+      call.reject(new Error(refused));
       call.resolve = () => {};
-    };
-    if (ms.some((m) => !m)) return error('no such message');
-    if (ms.some((m) => m!.conversationId !== ms[0]!.conversationId)) return error('more than one conversation');
-    const p = member.get(`${ms[0]!.conversationId} ${call.readerID}`);
-    if (!p) return error('not a member');
-    for (const m of ms) {
-      if (m!.senderId === call.readerID) return error('own message');
-      if (!m!.need) return error('no receipt needed');
-      if (m!.groupType && !RECEIPT_GROUP_TYPES.has(m!.groupType)) return error('receipts off');
+      continue;
     }
-    if (!p.enabled) return;
+    if (!p!.enabled) continue;
     for (const m of ms)
-      if (m!.seq > Number(p.joinSeq)) pairs.set(`${m!.id} ${call.readerID}`, { id: m!.id, readerID: call.readerID });
-  });
+      if (m!.seq > Number(p!.joinSeq)) pairs.set(`${m!.id} ${call.readerID}`, { id: m!.id, readerID: call.readerID });
+  }
   return pairs;
 }
 

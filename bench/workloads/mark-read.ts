@@ -21,7 +21,7 @@ async function measure(
   receiptsPerCall: number,
   ops: Record<Side, Op>,
 ): Promise<Record<Side, Rounds>> {
-  const out = Object.fromEntries(SIDES.map((s) => [s, { rates: [], latencies: [] }])) as Record<Side, Rounds>;
+  const out = Object.fromEntries(SIDES.map((s) => [s, { rates: [], latencies: [] } as Rounds])) as Record<Side, Rounds>;
   for (let round = 0; round <= rounds; round++) {
     const order = SIDES.map((_, k) => SIDES[(k + round) % SIDES.length]);
     for (const side of order) {
