@@ -18,6 +18,7 @@ import { rssMB } from './stats.ts';
 import type { BenchContext, StatementCounter, Workload } from './types.ts';
 import { countsWorkload } from './workloads/counts.ts';
 import { fanoutWorkload } from './workloads/fanout.ts';
+import { httpWorkload } from './workloads/http.ts';
 import { manySocketsWorkload } from './workloads/many-sockets.ts';
 import { markReadWorkload } from './workloads/mark-read.ts';
 import { messageReceiptsWorkload } from './workloads/message-receipts.ts';
@@ -33,6 +34,7 @@ const WORKLOADS: Workload[] = [
   fanoutWorkload,
   storageWorkload,
   manySocketsWorkload,
+  httpWorkload,
 ];
 
 const seconds = (since: number) => (performance.now() - since) / 1000;

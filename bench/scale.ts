@@ -17,6 +17,8 @@ export type Scale = {
   fanout: { subscribers: number; calls: number; idsPerCall: number; callsPerSecond: number; concurrency: number };
   /** W8: sockets of one user (a few, then many), and measured events at each count. */
   sockets: { few: number; many: number; events: number };
+  /** W9: interleaved rounds (plus a warm-up) of `requests` HTTP requests, `concurrency` in flight. */
+  http: { rounds: number; requests: number; concurrency: number };
   /** W3: walk the pages to the deep one once, to check the built cursor. */
   walkPages: boolean;
 };
@@ -29,6 +31,7 @@ const FULL: Scale = {
   latencyRuns: 200,
   fanout: { subscribers: 1_000, calls: 300, idsPerCall: 10, callsPerSecond: 50, concurrency: 8 },
   sockets: { few: 100, many: 10_000, events: 10 },
+  http: { rounds: 5, requests: 2_000, concurrency: 16 },
   walkPages: true,
 };
 
@@ -40,6 +43,7 @@ const SMALL: Scale = {
   latencyRuns: 40,
   fanout: { subscribers: 100, calls: 60, idsPerCall: 10, callsPerSecond: 30, concurrency: 4 },
   sockets: { few: 10, many: 500, events: 5 },
+  http: { rounds: 3, requests: 300, concurrency: 8 },
   walkPages: true,
 };
 
