@@ -18,6 +18,7 @@ import { rssMB } from './stats.ts';
 import type { BenchContext, StatementCounter, Workload } from './types.ts';
 import { countsWorkload } from './workloads/counts.ts';
 import { fanoutWorkload } from './workloads/fanout.ts';
+import { addMembersWorkload, leaveWorkload, readAllWorkload } from './workloads/growth.ts';
 import { httpWorkload } from './workloads/http.ts';
 import { manySocketsWorkload } from './workloads/many-sockets.ts';
 import { markReadWorkload } from './workloads/mark-read.ts';
@@ -35,6 +36,9 @@ const WORKLOADS: Workload[] = [
   storageWorkload,
   manySocketsWorkload,
   httpWorkload,
+  leaveWorkload,
+  readAllWorkload,
+  addMembersWorkload,
 ];
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
