@@ -1,8 +1,10 @@
 // W8: one user with many sockets. The owner opens N graphql-ws sockets (in child processes, see
 // sockets/swarm.ts), all subscribed to receiptUpdated for the big group; one new reader per event
 // reads the owner's message. Latency is from the start of that markRead to each socket's arrival;
-// every socket must get every event exactly once, with the right figures.
+// every socket must get every event exactly once, with the right figures. The floor: the same
+// sockets on a bare graphql-ws server (bare-yoga.ts) that is handed the same payload to publish.
 import { performance } from 'node:perf_hooks';
+import { startBareServer } from '../bare-yoga.ts';
 import { RECEIPT_UPDATED, type ReceiptFigures } from '../client.ts';
 import { userID } from '../seed-plan.ts';
 import { openSwarm, type Swarm } from '../sockets/swarm.ts';
@@ -49,27 +51,24 @@ class EventLog {
 
 type Phase = { sockets: number; latencies: number[]; lastSocket: number[]; duplicates: number; missing: number };
 
-async function phase(ctx: BenchContext, sockets: number, readers: string[], log: EventLog, readCount: { n: number }) {
-  const { seed, client } = ctx;
-  const authorization = await client.authorization(seed.owner);
-  const spec = { authorization, query: RECEIPT_UPDATED, variables: { conversationID: seed.big.key } };
-  const swarm: Swarm = await openSwarm(await ctx.wsUrl(), Array(sockets).fill(spec));
+/** Where the sockets connect, and how to cause one event there (it returns the event's readCount). */
+type Source = { url: string; fire(): Promise<number> };
+
+async function phase(ctx: BenchContext, sockets: number, source: Source, log: EventLog): Promise<Phase> {
+  const authorization = await ctx.client.authorization(ctx.seed.owner);
+  const spec = { authorization, query: RECEIPT_UPDATED, variables: { conversationID: ctx.seed.big.key } };
+  const swarm: Swarm = await openSwarm(source.url, Array(sockets).fill(spec));
   swarm.onDelivery = (key, at, duplicates) => log.record(key, at, duplicates);
-  const msgID = seed.ids.sockets;
-  const next = () => readers.shift() ?? Promise.reject(new Error('W8: out of readers'));
   const out: Phase = { sockets, latencies: [], lastSocket: [], duplicates: 0, missing: 0 };
   try {
     let live = false;
     for (let poke = 0; poke < MAX_POKES && !live; poke++) {
-      await client.markRead(await next(), [msgID]);
-      live = Boolean(await log.waitFor(++readCount.n, sockets, 3_000 + sockets));
+      live = Boolean(await log.waitFor(await source.fire(), sockets, 3_000 + sockets));
     }
     if (!live) throw new Error(`W8: ${sockets} sockets never all went live`);
     for (let event = 0; event < ctx.scale.sockets.events; event++) {
-      const reader = await next();
       const start = wallNow();
-      await client.markRead(reader, [msgID]);
-      const arrivals = await log.waitFor(++readCount.n, sockets, 60_000);
+      const arrivals = await log.waitFor(await source.fire(), sockets, 60_000);
       const at = arrivals?.at ?? [];
       out.latencies.push(...at.map((t) => t - start));
       out.lastSocket.push(Math.max(...at) - start);
@@ -95,23 +94,65 @@ export const manySocketsWorkload: Workload = {
     const start = Math.max(singleCalls, batchCalls);
     const readers = ctx.seed.readerPool.slice(start, start + 2 * (MAX_POKES + events)).map(userID);
     await ctx.client.signIn([ctx.seed.owner, ...readers]);
-    const log = new EventLog(String(ctx.seed.ids.sockets), ctx.scale.bigGroup - 1);
-    const readCount = { n: 0 };
-    const phases = [];
-    for (const n of [few, many]) phases.push(await phase(ctx, n, readers, log, readCount));
+    const msgID = ctx.seed.ids.sockets;
+    const audience = ctx.scale.bigGroup - 1;
+    const [log, bareLog] = [new EventLog(String(msgID), audience), new EventLog(String(msgID), audience)];
+    let readCount = 0;
+    const service: Source = {
+      url: await ctx.wsUrl(),
+      async fire() {
+        const reader = readers.shift();
+        if (!reader) throw new Error('W8: out of readers');
+        await ctx.client.markRead(reader, [msgID]);
+        return ++readCount;
+      },
+    };
+    // The floor: the same sockets on a bare graphql-ws server, sent the same payload.
+    const server = await startBareServer();
+    const authorization = await ctx.client.authorization(ctx.seed.owner);
+    let bareCount = 0;
+    const bare: Source = {
+      url: server.wsUrl,
+      async fire() {
+        const n = ++bareCount;
+        server.publish(authorization, {
+          msgID: String(msgID),
+          conversationID: ctx.seed.big.key,
+          userID: null,
+          groupID: ctx.seed.big.groupID,
+          isPeerRead: false,
+          timestamp: null,
+          readCount: n,
+          unreadCount: audience - n,
+        });
+        return n;
+      },
+    };
+    const phases: Phase[] = [];
+    const floors: Phase[] = [];
+    try {
+      for (const n of [few, many]) {
+        phases.push(await phase(ctx, n, service, log));
+        floors.push(await phase(ctx, n, bare, bareLog));
+      }
+    } finally {
+      await server.close();
+    }
     if (log.wrong.length) throw new Error(`W8: wrong payloads: ${log.wrong.join(' ')}`);
-    const figures: Figure[] = phases.flatMap((p) => [
+    const figures: Figure[] = phases.flatMap((p, k) => [
       figure(
         'W8',
-        `${p.sockets.toLocaleString('en-US')} sockets: markRead start → each socket`,
+        `${p.sockets.toLocaleString('en-US')} sockets: markRead start → each socket (floor: bare graphql-ws publish → each socket)`,
         'ms',
         summarize(p.latencies),
+        summarize(floors[k].latencies),
       ),
       figure(
         'W8',
-        `${p.sockets.toLocaleString('en-US')} sockets: markRead start → last socket`,
+        `${p.sockets.toLocaleString('en-US')} sockets: markRead start → last socket (floor: bare graphql-ws)`,
         'ms',
         summarize(p.lastSocket),
+        summarize(floors[k].lastSocket),
       ),
     ]);
     const [small, big] = phases.map((p) => summarize(p.latencies));
@@ -131,6 +172,10 @@ export const manySocketsWorkload: Workload = {
         detail: phases.map((p) => `${p.sockets}: ${p.missing} missing, ${p.duplicates} duplicates`).join('; '),
       },
     ];
-    return { figures, targets };
+    const [bareSmall, bareBig] = floors.map((p) => summarize(p.latencies));
+    const notes = [
+      `bare graphql-ws with the same sockets and payload: p99 ${bareBig.p99.toFixed(1)} ms at ${many.toLocaleString('en-US')} vs ${bareSmall.p99.toFixed(1)} ms at ${few} = ${(bareBig.p99 / bareSmall.p99).toFixed(1)}× (p50 ${bareBig.median.toFixed(1)} vs ${bareSmall.median.toFixed(1)} ms); a bare graphql-ws server executes the subscription once per socket, as this service did before it shared executions; clients run in 2 child processes on the same machine, so their own reading time is in every figure`,
+    ];
+    return { figures, targets, notes };
   },
 };
