@@ -8,7 +8,23 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 
+import type { SeedInfo } from './seed-plan.ts';
+
 type Context = { user?: string };
+
+/** What the service delivers to a sender for a message of the big group with readCount readers. */
+export function bigGroupReceipt(seed: SeedInfo, msgID: number, readCount: number): Record<string, unknown> {
+  return {
+    msgID: String(msgID),
+    conversationID: seed.big.key,
+    userID: null,
+    groupID: seed.big.groupID,
+    isPeerRead: false,
+    timestamp: null,
+    readCount,
+    unreadCount: seed.big.members - 1 - readCount,
+  };
+}
 
 export type BareServer = {
   httpUrl: string;

@@ -3,8 +3,8 @@
 // time each socket got it. Clients live here, not in the server's process, so the server's RSS
 // and event loop carry no client work.
 import { performance } from 'node:perf_hooks';
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
+import { connectSocket } from './connect.ts';
 import type { ChildCommand, Delivery } from './swarm.ts';
 
 const clients: Client[] = [];
@@ -39,29 +39,12 @@ function onPayload(socket: number, payload: unknown) {
   }
 }
 
-function connect(url: string, authorization: string): Promise<Client> {
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization },
-    retryAttempts: 0,
-    lazy: false,
-  });
-  return new Promise((resolve, reject) => {
-    const off = client.on('connected', () => {
-      off();
-      resolve(client);
-    });
-    client.on('closed', (event) => reject(new Error(`socket closed: ${(event as { code?: number }).code}`)));
-  });
-}
-
 async function open(command: Extract<ChildCommand, { type: 'open' }>) {
   const { url, sockets, first } = command;
   // Connect in slices: a burst of thousands of handshakes at once only measures the backlog.
   for (let start = 0; start < sockets.length; start += 100) {
     const slice = sockets.slice(start, start + 100);
-    const opened = await Promise.all(slice.map((s) => connect(url, s.authorization)));
+    const opened = await Promise.all(slice.map((s) => connectSocket(url, s.authorization)));
     opened.forEach((client, j) => {
       const index = first + start + j;
       const { query, variables } = slice[j];

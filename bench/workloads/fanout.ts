@@ -5,8 +5,7 @@
 // The floor is delivery of the same payloads to as many sockets through a bare graphql-ws server
 // (bare-yoga.ts), published at the same pace: delivery against delivery.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { type BareServer, startBareServer } from '../bare-yoga.ts';
-import type { ReceiptFigures } from '../client.ts';
+import { type BareServer, bigGroupReceipt, startBareServer } from '../bare-yoga.ts';
 import { userID } from '../seed-plan.ts';
 import { runPool, summarize } from '../stats.ts';
 import { type BenchContext, type Figure, figure, type Workload } from '../types.ts';
@@ -90,7 +89,8 @@ async function phase(
   await schedule(ctx, readers.length, rate || readers.length / run.seconds, async (i, begin) => {
     const ids = batchOf(ctx, i);
     bare.subs.expect(ids, begin);
-    for (const id of ids) bare.server.publish(bare.authorizationOf.get(id)!, receiptOf(ctx, id, i, bare.audience));
+    for (const id of ids)
+      bare.server.publish(bare.authorizationOf.get(id)!, bigGroupReceipt(ctx.seed, id, 1 + (i % bare.audience)));
   });
   await awaitDeliveries(floor, expected);
   bare.subs.onDelivery = undefined;
@@ -100,26 +100,6 @@ async function phase(
     floor,
     receiptsPerSecond: Math.round(expected / run.seconds),
     loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
-  };
-}
-
-/** The payload the service would deliver for a group message (the bare server sends it as is). */
-function receiptOf(
-  ctx: BenchContext,
-  msgID: number,
-  i: number,
-  audience: number,
-): ReceiptFigures & Record<string, unknown> {
-  const readCount = 1 + (i % audience);
-  return {
-    msgID: String(msgID),
-    conversationID: ctx.seed.big.key,
-    userID: null,
-    groupID: ctx.seed.big.groupID,
-    isPeerRead: false,
-    timestamp: null,
-    readCount,
-    unreadCount: audience - readCount,
   };
 }
 
@@ -139,7 +119,7 @@ export const fanoutWorkload: Workload = {
     for (const f of seed.ids.fanout) authorizationOf.set(f.msgID, await client.authorization(f.sender));
     const audience = ctx.scale.bigGroup - 1;
     const bareSubs = await connectSubscribers(ctx, server.wsUrl, async (silent) => {
-      for (const id of silent) server.publish(authorizationOf.get(id)!, receiptOf(ctx, id, 0, audience));
+      for (const id of silent) server.publish(authorizationOf.get(id)!, bigGroupReceipt(ctx.seed, id, 1));
     });
     const bare: Bare = { server, subs: bareSubs, authorizationOf, audience };
     let steady: Phase;

@@ -4,7 +4,7 @@
 // every socket must get every event exactly once, with the right figures. The floor: the same
 // sockets on a bare graphql-ws server (bare-yoga.ts) that is handed the same payload to publish.
 import { performance } from 'node:perf_hooks';
-import { startBareServer } from '../bare-yoga.ts';
+import { bigGroupReceipt, startBareServer } from '../bare-yoga.ts';
 import { RECEIPT_UPDATED, type ReceiptFigures } from '../client.ts';
 import { userID } from '../seed-plan.ts';
 import { openSwarm, type Swarm } from '../sockets/swarm.ts';
@@ -115,16 +115,7 @@ export const manySocketsWorkload: Workload = {
       url: server.wsUrl,
       async fire() {
         const n = ++bareCount;
-        server.publish(authorization, {
-          msgID: String(msgID),
-          conversationID: ctx.seed.big.key,
-          userID: null,
-          groupID: ctx.seed.big.groupID,
-          isPeerRead: false,
-          timestamp: null,
-          readCount: n,
-          unreadCount: audience - n,
-        });
+        server.publish(authorization, bigGroupReceipt(ctx.seed, msgID, n));
         return n;
       },
     };
