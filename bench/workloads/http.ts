@@ -24,7 +24,9 @@ export const httpWorkload: Workload = {
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const body = JSON.stringify({ query: ME });
     const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization };
-    const post = (url: string) =>
+    // A keep-alive socket the server closed while idle (between rounds) fails on reuse with
+    // ECONNRESET: a client-side race, retried once as Node's documentation advises.
+    const post = (url: string, retried = false): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         const req = request(url, { method: 'POST', agent, headers }, (res) => {
           let text = '';
@@ -36,7 +38,10 @@ export const httpWorkload: Workload = {
             text.includes('"me":{"id":') ? resolve() : reject(new Error(`W9: unexpected answer ${text}`)),
           );
         });
-        req.on('error', reject);
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) post(url, true).then(resolve, reject);
+          else reject(error);
+        });
         req.end(body);
       });
     const sides = {
