@@ -46,7 +46,7 @@ const FULL: Scale = {
   latencyRuns: 200,
   fanout: { subscribers: 1_000, calls: 300, idsPerCall: 10, callsPerSecond: 50, concurrency: 8 },
   sockets: { few: 100, many: 10_000, events: 10 },
-  http: { rounds: 5, requests: 2_000, concurrency: 16 },
+  http: { rounds: 5, requests: 1_000, concurrency: 16 },
   growth: {
     members: 1_000,
     shortHistory: 10,
