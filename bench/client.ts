@@ -1,9 +1,9 @@
 // GraphQL the way a frontend sends it, in-process: yoga.fetch with a real signed JWT per user,
 // and graphql-ws clients on the real port. Tokens are signed before timing starts.
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { signToken } from '../src/auth/jwt.ts';
 import type { App } from '../src/server/app.ts';
+import { connectSocket } from './sockets/connect.ts';
 
 export const MARK_READ = `mutation($msgIDs: [ID!]!) { markRead(msgIDs: $msgIDs) { msgID timestamp } }`;
 export const RECEIPTS = `query($msgIDs: [ID!]!) { messageReceipts(msgIDs: $msgIDs) { msgID readCount unreadCount isPeerRead } }`;
@@ -38,7 +38,7 @@ export class BenchClient {
     for (const id of userIDs) await this.app.services.users.ensureSignedIn(id);
   }
 
-  /** `Bearer <token>` for userID (signed once). */
+  /** The Authorization header value for userID (signed now if it was not yet). */
   async authorization(userID: string): Promise<string> {
     if (!this.tokens.has(userID)) await this.signIn([userID]);
     return `Bearer ${this.tokens.get(userID)}`;
@@ -69,21 +69,6 @@ export class BenchClient {
 
   /** A connected graphql-ws client for userID (resolves once the server has acknowledged it). */
   async socket(url: string, userID: string): Promise<Client> {
-    const authorization = await this.authorization(userID);
-    const client = createClient({
-      url,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization },
-      retryAttempts: 0,
-      lazy: false,
-    });
-    await new Promise<void>((resolve, reject) => {
-      const offConnected = client.on('connected', () => {
-        offConnected();
-        resolve();
-      });
-      client.on('closed', (event) => reject(new Error(`socket closed: ${JSON.stringify(event)}`)));
-    });
-    return client;
+    return connectSocket(url, await this.authorization(userID));
   }
 }

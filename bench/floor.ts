@@ -1,32 +1,6 @@
-// The floors: the same rows read or written by hand-written SQL through the same driver, with
-// nothing else (no GraphQL, no auth, no Prisma, no checks).
+// The read floors: the same rows read by hand-written SQL through the same driver, with nothing
+// else (no GraphQL, no auth, no Prisma). markRead's floor is same-work-floor.ts.
 import type { RawDb } from './raw-db.ts';
-import { stamp } from './seed.ts';
-
-/**
- * markRead's writes: bump the counters, then insert the receipts at the ranks handed out. On
- * PostgreSQL the rows are locked in id order first (in the same statement), as any correct
- * concurrent writer must, or two batches deadlock.
- */
-export function floorMarkRead(raw: RawDb, readerID: string, msgIDs: number[]) {
-  const now = stamp();
-  const marks = msgIDs.map(() => '?').join(', ');
-  const update =
-    raw.provider === 'postgresql'
-      ? `UPDATE "Message" m SET "readCount" = m."readCount" + 1, "lastReadRank" = m."lastReadRank" + 1
-         FROM (SELECT "id" FROM "Message" WHERE "id" IN (${marks}) ORDER BY "id" FOR UPDATE) l
-         WHERE m."id" = l."id" RETURNING m."id", m."lastReadRank"`
-      : `UPDATE "Message" SET "readCount" = "readCount" + 1, "lastReadRank" = "lastReadRank" + 1
-         WHERE "id" IN (${marks}) RETURNING "id", "lastReadRank"`;
-  return raw.tx(async (q) => {
-    const ranks = await q.all<{ id: number; lastReadRank: number }>(update, msgIDs);
-    const values = ranks.map(() => '(?, ?, ?, ?)').join(', ');
-    await q.run(
-      `INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt") VALUES ${values}`,
-      ranks.flatMap((r) => [r.id, readerID, r.lastReadRank, now]),
-    );
-  });
-}
 
 /** messageReceipts' reads: the messages with their conversation and group type. */
 export function floorReceipts(raw: RawDb, msgIDs: number[]) {

@@ -83,19 +83,36 @@ const METHOD = `## How it was measured
 
 - \`npm run bench\` (\`BENCH_SCALE=small\` for the CI smoke test). Data is seeded with multi-row INSERTs in one
   transaction, with the counters the services keep (memberCount, lastSeq, audienceCount, readCount, lastReadRank).
-- Every GraphQL figure goes through the real server in-process, in production mode: \`yoga.fetch\` with a real
-  HS256 JWT per user, and in W5 real graphql-ws sockets on a real port. Tokens are signed and users signed in before
+- GraphQL figures go through the real server in production mode: in-process \`yoga.fetch\` with a real HS256 JWT
+  per user (W1-W4, W10-W12), real HTTP on a real port (W9), and real graphql-ws sockets on a real port (W5, W8). Tokens are signed and users signed in before
   timing; the server verifies a token once and then remembers it until it expires, and each timed series starts
   with a warm-up.
-- The **floor** is the same rows read or written by hand-written SQL through the same driver (better-sqlite3 or
-  pg), with no GraphQL, no auth, no Prisma and no checks: markRead = UPDATE the counters RETURNING the rank +
-  INSERT the receipts, in one transaction. Latency runs alternate GraphQL and floor in blocks of ten.
+- The **floor** is what the same work costs without this service's layers, measured in the same run:
+  - reads (W2-W4): the same rows read by hand-written SQL through the same driver (better-sqlite3 or pg), with no
+    GraphQL, auth or Prisma. Latency runs alternate GraphQL and floor in blocks of ten.
+  - markRead (W1): the **same-work floor** (\`bench/same-work-floor.ts\`): markRead's checks (messages exist, one
+    conversation, membership, not one's own, needs a receipt, group type, the reader's privacy switch, audience,
+    no receipt yet), the same writes, the same group commit (calls arriving while a batch is written share the next
+    transaction) on the same kind of data. Beside it, the **writes-only bound**: the same group commit with no
+    reads at all. Rounds of the service, the floor and the bound interleave in a rotating order; rates are the
+    median over rounds, with min–max in the notes.
+  - delivery (W5, W8): the same sockets on a bare graphql-ws server (\`bench/bare-yoga.ts\`) publishing the same
+    payloads at the same pace: delivery against delivery.
+  - HTTP (W9): a bare graphql-yoga server answering \`{ me { id } }\` in the same process, the same node:http
+    keep-alive client for both, interleaved rounds.
+  - W10-W12: the same operation on the small case (10 messages, 10 unread), or a hand-written insert of the same
+    rows (addGroupMembers); the two cases interleave.
+- W8's sockets live in two child processes (\`bench/sockets/\`), so the server's process holds none of their file
+  descriptors, event-loop time or memory; arrival times are wall-clock, comparable across processes.
 - Rates (receipts/s): median over rounds, and "p99" is the slowest 1% (the 1st percentile). Latencies: median and
   p99 over runs (ms). "× floor" is GraphQL median ÷ floor median; "% of floor" is GraphQL rate ÷ floor rate.
 - PostgreSQL runs when \`BENCH_DATABASE_URL\` (or \`DATABASE_URL\`) is a postgresql:// URL: a fresh database is
   created on that server and dropped afterwards. Its settings are printed above its table.
 - SQL statements are counted with buildApp's onQuery (Prisma query events; BEGIN is not an event, COMMIT is).
-- RSS is the whole process: the server plus the benchmark's own clients (in W5, all the graphql-ws clients).
+- RSS is the benchmark's process: the server, plus what still runs beside it there (the in-process HTTP client,
+  W5's graphql-ws clients, the bare servers of W5/W8/W9, the floors' driver). W8's clients are in child processes
+  and are not counted. The figures are a ceiling for the server, not its own size.
+- The machine is shared: compare figures within one run (ratios), and read the spreads in the notes.
 `;
 
 export function writeResults(results: BenchResults, dir: string): void {

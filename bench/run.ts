@@ -18,7 +18,10 @@ import { rssMB } from './stats.ts';
 import type { BenchContext, StatementCounter, Workload } from './types.ts';
 import { countsWorkload } from './workloads/counts.ts';
 import { fanoutWorkload } from './workloads/fanout.ts';
+import { addMembersWorkload, leaveWorkload, readAllWorkload } from './workloads/growth.ts';
 import { hostileWorkload } from './workloads/hostile.ts';
+import { httpWorkload } from './workloads/http.ts';
+import { manySocketsWorkload } from './workloads/many-sockets.ts';
 import { markReadWorkload } from './workloads/mark-read.ts';
 import { messageReceiptsWorkload } from './workloads/message-receipts.ts';
 import { readMembersWorkload } from './workloads/read-members.ts';
@@ -33,6 +36,11 @@ const WORKLOADS: Workload[] = [
   countsWorkload,
   fanoutWorkload,
   storageWorkload,
+  manySocketsWorkload,
+  httpWorkload,
+  leaveWorkload,
+  readAllWorkload,
+  addMembersWorkload,
   hostileWorkload,
   recentReadersWorkload, // last: its retention sweep removes the receipt rows W6 measures
 ];

@@ -15,6 +15,25 @@ export type Scale = {
    * rate; calls in flight in the saturated phase.
    */
   fanout: { subscribers: number; calls: number; idsPerCall: number; callsPerSecond: number; concurrency: number };
+  /** W8: sockets of one user (a few, then many), and measured events at each count. */
+  sockets: { few: number; many: number; events: number };
+  /** W9: interleaved rounds (plus a warm-up) of `requests` HTTP requests, `concurrency` in flight. */
+  http: { rounds: number; requests: number; concurrency: number };
+  /**
+   * W10: group size, the two history lengths, leaves per length. W11: unread counts and calls per
+   * count. W12: members per addGroupMembers call, and rounds.
+   */
+  growth: {
+    members: number;
+    shortHistory: number;
+    longHistory: number;
+    leaves: number;
+    fewUnread: number;
+    manyUnread: number;
+    readCalls: number;
+    addMembers: number;
+    addRounds: number;
+  };
   /** W3: walk the pages to the deep one once, to check the built cursor. */
   walkPages: boolean;
 };
@@ -26,6 +45,19 @@ const FULL: Scale = {
   markRead: { rounds: 5, singleCalls: 1_000, batchCalls: 100, batchSize: 30, concurrency: 16 },
   latencyRuns: 200,
   fanout: { subscribers: 1_000, calls: 300, idsPerCall: 10, callsPerSecond: 50, concurrency: 8 },
+  sockets: { few: 100, many: 10_000, events: 10 },
+  http: { rounds: 5, requests: 1_000, concurrency: 16 },
+  growth: {
+    members: 1_000,
+    shortHistory: 10,
+    longHistory: 100_000,
+    leaves: 8,
+    fewUnread: 10,
+    manyUnread: 50_000,
+    readCalls: 3,
+    addMembers: 500,
+    addRounds: 5,
+  },
   walkPages: true,
 };
 
@@ -36,6 +68,19 @@ const SMALL: Scale = {
   markRead: { rounds: 3, singleCalls: 200, batchCalls: 20, batchSize: 30, concurrency: 8 },
   latencyRuns: 40,
   fanout: { subscribers: 100, calls: 60, idsPerCall: 10, callsPerSecond: 30, concurrency: 4 },
+  sockets: { few: 10, many: 500, events: 5 },
+  http: { rounds: 3, requests: 300, concurrency: 8 },
+  growth: {
+    members: 100,
+    shortHistory: 10,
+    longHistory: 2_000,
+    leaves: 4,
+    fewUnread: 10,
+    manyUnread: 2_000,
+    readCalls: 2,
+    addMembers: 100,
+    addRounds: 3,
+  },
   walkPages: true,
 };
 

@@ -27,10 +27,15 @@ export type SeedInfo = {
     singleFloor: number[];
     batchGql: number[][];
     batchFloor: number[][];
+    /** W1's writes-only bound. */
+    singleBound: number[];
+    batchBound: number[][];
     receipts: number[];
     halfRead: number;
     sized: { size: number; msgID: number }[];
     fanout: { msgID: number; sender: string }[];
+    /** W8: one message of the owner, read by one new reader per event. */
+    sockets: number;
   };
   /** halfRead's unread audience, in userID order (to build UNREAD cursors). */
   halfReadUnread: string[];
@@ -71,7 +76,10 @@ export function planSeed(scale: Scale): SeedInfo {
   const singleFloor = Array.from({ length: rounds }, () => send(big));
   const batchGql = Array.from({ length: rounds }, batch);
   const batchFloor = Array.from({ length: rounds }, batch);
+  const singleBound = Array.from({ length: rounds }, () => send(big));
+  const batchBound = Array.from({ length: rounds }, batch);
   const receipts = Array.from({ length: 30 }, () => send(big));
+  const sockets = send(big);
 
   // About half of the audience has read: every odd-indexed member, in a shuffled order.
   const odd = Array.from({ length: Math.floor(n / 2) }, (_, i) => 2 * i + 1);
@@ -95,7 +103,19 @@ export function planSeed(scale: Scale): SeedInfo {
     owner: userID(0),
     big,
     sized,
-    ids: { singleGql, singleFloor, batchGql, batchFloor, receipts, halfRead, sized: sizedIds, fanout },
+    ids: {
+      singleGql,
+      singleFloor,
+      batchGql,
+      batchFloor,
+      singleBound,
+      batchBound,
+      receipts,
+      halfRead,
+      sized: sizedIds,
+      fanout,
+      sockets,
+    },
     halfReadUnread,
     readerPool,
   };

@@ -2,7 +2,7 @@
 // over a pool of concurrent workers; and median / p99 of what they measured.
 import { performance } from 'node:perf_hooks';
 
-export type Summary = { median: number; p99: number; n: number };
+export type Summary = { median: number; p99: number; n: number; min?: number; max?: number };
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: number[], p: number): number {
@@ -18,6 +18,8 @@ export function summarize(samples: number[], higherIsBetter = false): Summary {
     median: percentile(sorted, 50),
     p99: percentile(sorted, higherIsBetter ? 1 : 99),
     n: sorted.length,
+    min: sorted[0],
+    max: sorted.at(-1),
   };
 }
 

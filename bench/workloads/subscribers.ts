@@ -1,5 +1,6 @@
-// W5's listeners: one graphql-ws socket per sender on the real port, each subscribed to
-// receiptUpdated for the big group. They match each delivery to the markRead call that caused it.
+// W5's listeners: one graphql-ws socket per sender on the real port (or on the bare server, for
+// the floor), each subscribed to receiptUpdated for the big group. They match each delivery to
+// the call (or publish) that caused it.
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
 import { RECEIPT_UPDATED, type ReceiptFigures } from '../client.ts';
@@ -15,8 +16,25 @@ export type Subscribers = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function connectSubscribers(ctx: BenchContext, pokers: string[]): Promise<Subscribers> {
-  const url = await ctx.wsUrl();
+/** Makes these silent messages publish once (graphql-ws acknowledges no subscribe). */
+export type Poke = (silent: number[]) => Promise<void>;
+
+/** Pokes through the service: a fresh reader per round reads every silent message. */
+export function markReadPoke(ctx: BenchContext, pokers: string[]): Poke {
+  let round = 0;
+  return async (silent) => {
+    const poker = pokers[round++];
+    if (!poker) throw new Error('W5: some subscriptions never went live');
+    for (let i = 0; i < silent.length; i += 30) await ctx.client.markRead(poker, silent.slice(i, i + 30));
+  };
+}
+
+export async function connectSubscribers(
+  ctx: BenchContext,
+  url: string,
+  poke: Poke,
+  rounds = 10,
+): Promise<Subscribers> {
   const { fanout } = ctx.seed.ids;
   const started = new Map<string, number[]>();
   const events = new Map<string, number>();
@@ -58,10 +76,10 @@ export async function connectSubscribers(ctx: BenchContext, pokers: string[]): P
   }
   // graphql-ws acknowledges no subscribe: a fresh reader reads every silent message until all are live.
   const ids = fanout.map((f) => f.msgID);
-  for (const poker of pokers) {
+  for (let round = 0; round < rounds; round++) {
     const silent = ids.filter((id) => !events.get(String(id)));
     if (silent.length === 0) return subs;
-    for (let i = 0; i < silent.length; i += 30) await ctx.client.markRead(poker, silent.slice(i, i + 30));
+    await poke(silent);
     await sleep(300);
   }
   throw new Error('W5: some subscriptions never went live');

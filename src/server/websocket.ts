@@ -11,6 +11,8 @@ import type { AddressLimiter } from './address-limits.ts';
 import { authorizationFromParams } from './context.ts';
 import { atTime } from './expiry.ts';
 import { serveGraphqlWs } from './ws-transport.ts';
+import type { Context } from '../schema/context.ts';
+import { createSharedSubscriptions } from './shared-subscriptions.ts';
 
 /** Yoga's envelop puts its own execute/subscribe on rootValue (see onSubscribe). */
 type Envelope = { execute: typeof execute; subscribe: typeof subscribe };
@@ -51,10 +53,18 @@ export function attachWebSocket(
     return true;
   };
 
+  // The viewer and its token's expiry key the sharing: a stream ends when its token expires
+  // (sse-expiry.ts), so only sockets on the same token may share one.
+  const shared = createSharedSubscriptions((context) => {
+    const viewer = (context as Context).viewer;
+    return viewer ? `${viewer.userID}:${viewer.expiresAt ?? ''}` : undefined;
+  });
   const transport = serveGraphqlWs(
     {
       execute: (args) => (args.rootValue as Envelope).execute(args),
-      subscribe: (args) => (args.rootValue as Envelope).subscribe(args),
+      // Sockets of one viewer asking for the same thing share one execution per event.
+      subscribe: (args) =>
+        shared.subscribe(args, async () => (args.rootValue as Envelope).subscribe(args) as never) as never,
       // A socket that sends no connection_init in time is closed (4408).
       connectionInitWaitTimeout: 5_000,
       // A bad token closes the socket at connection_init (4403); no token is caught per operation.
