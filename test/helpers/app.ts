@@ -34,7 +34,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   });
   const sql: string[] = [];
   const app: App = await buildApp({ config, onQuery: (q) => sql.push(q), logTo: options.logTo });
-  let url: string | undefined;
+  // One listening server however many sockets open at once (Promise.all of wsClient calls).
+  let listening: Promise<string> | undefined;
   const clients: Client[] = [];
 
   async function token(userID: string, expiresIn: string | number = '1h') {
@@ -70,7 +71,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
 
   /** A graphql-ws client on the real port, signed in as userID. */
   async function wsClient(userID: string | null, connectionParams?: Record<string, unknown>): Promise<Client> {
-    url ??= await app.start(0);
+    listening ??= app.start(0);
+    const url = await listening;
     const authorization = userID ? `Bearer ${await token(userID)}` : undefined;
     const client = createClient({
       url: url.replace('http', 'ws'),
