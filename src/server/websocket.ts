@@ -6,13 +6,13 @@ import type { Server } from 'node:http';
 import { type execute, GraphQLError, type subscribe } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { Context } from '../schema/context.ts';
 import type { TransportConfig } from '../transport-config.ts';
 import type { AddressLimiter } from './address-limits.ts';
 import { authorizationFromParams } from './context.ts';
 import { atTime } from './expiry.ts';
-import { serveGraphqlWs } from './ws-transport.ts';
-import type { Context } from '../schema/context.ts';
 import { createSharedSubscriptions } from './shared-subscriptions.ts';
+import { serveGraphqlWs } from './ws-transport.ts';
 
 /** Yoga's envelop puts its own execute/subscribe on rootValue (see onSubscribe). */
 type Envelope = { execute: typeof execute; subscribe: typeof subscribe };
