@@ -7,8 +7,8 @@ import type { RawDb } from '../raw-db.ts';
 import { single } from '../stats.ts';
 import { type Figure, figure, type Target, type Workload } from '../types.ts';
 
-const page = (faces: boolean) => `query($conversationID: String!, $first: Int, $before: String) {
-  messages(conversationID: $conversationID, first: $first, before: $before) {
+const page = (faces: boolean) => `query($conversationID: String!, $first: Int, $after: String) {
+  messages(conversationID: $conversationID, first: $first, after: $after) {
     edges { node { msgID receipt { readCount unreadCount ${faces ? 'recentReaders { userID }' : ''} } } }
   }
 }`;
@@ -42,7 +42,7 @@ export const recentReadersWorkload: Workload = {
     // The half-read message (n/2 readers) and the 49 of the owner's messages before it.
     const half = seed.big.messages.find((m) => m.id === seed.ids.halfRead);
     if (!half) throw new Error('W7: the half-read message is not in the plan');
-    const vars = (first: number) => ({ conversationID: seed.big.key, first, before: String(half.seq + 1) });
+    const vars = (first: number) => ({ conversationID: seed.big.key, first, after: String(half.seq + 1) });
     const withFaces = (first = 50) => client.gql<Page>(owner, page(true), vars(first));
     const without = () => client.gql<Page>(owner, page(false), vars(50));
 
