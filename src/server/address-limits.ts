@@ -4,9 +4,10 @@
 // instance: Redis may be down, and an instance only needs to protect its own CPU. Behind a
 // proxy every caller has the proxy's address: they then share one budget (see SECURITY.md).
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { rateLimited } from './rate-limits.ts';
 
 /** True when the Authorization value carries a token that verifies. */
 export type TokenCheck = (authorization: unknown) => Promise<boolean>;
@@ -27,14 +28,7 @@ export function createAddressLimiter(perMinute: number): AddressLimiter {
         return null;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        return new GraphQLError(`too many requests without a valid token: try again in ${retryAfterSeconds}s`, {
-          extensions: {
-            code: 'RATE_LIMITED',
-            retryAfterSeconds,
-            http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
-          },
-        });
+        return rateLimited('requests without a valid token', rejection.msBeforeNext, true);
       }
     },
   };

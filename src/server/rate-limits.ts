@@ -53,7 +53,7 @@ export function useRateLimits(limits: RateLimits, redis?: Redis): Plugin<Context
         } catch (rejection) {
           if (!(rejection instanceof RateLimiterRes)) throw rejection;
           const overHttp = 'request' in args.contextValue;
-          setResultAndStopExecution({ errors: [rateLimited(field, rejection.msBeforeNext, overHttp)] });
+          setResultAndStopExecution({ errors: [rateLimited(`${field} calls`, rejection.msBeforeNext, overHttp)] });
           return;
         }
       }
@@ -99,9 +99,9 @@ const namedType = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? t
  * RATE_LIMITED, with the wait in seconds: over HTTP also status 429 and a Retry-After header,
  * as HTTP clients and retry libraries expect (Yoga applies extensions.http and strips it).
  */
-function rateLimited(field: string, msBeforeNext: number, overHttp: boolean): GraphQLError {
+export function rateLimited(what: string, msBeforeNext: number, overHttp: boolean): GraphQLError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new GraphQLError(`too many ${field} calls: try again in ${retryAfterSeconds}s`, {
+  return new GraphQLError(`too many ${what}: try again in ${retryAfterSeconds}s`, {
     extensions: {
       code: 'RATE_LIMITED',
       retryAfter: retryAfterSeconds,
