@@ -96,8 +96,10 @@ const METHOD = `## How it was measured
     transaction) on the same kind of data. Beside it, the **writes-only bound**: the same group commit with no
     reads at all. Rounds of the service, the floor and the bound interleave in a rotating order; rates are the
     median over rounds, with min–max in the notes.
-  - delivery (W5, W8): the same sockets on a bare graphql-ws server (\`bench/bare-yoga.ts\`) publishing the same
+  - delivery (W5): the same sockets on a bare graphql-ws server (\`bench/bare-yoga.ts\`) publishing the same
     payloads at the same pace: delivery against delivery.
+  - delivery to many sockets of one user (W8): the same sockets on a server that serializes the same payload once
+    and sends it to each socket (\`bench/bare-fanout.ts\`): the least work a delivery can be.
   - HTTP (W9): a bare graphql-yoga server answering \`{ me { id } }\` in the same process, the same node:http
     keep-alive client for both, interleaved rounds.
   - W10-W12: the same operation on the small case (10 messages, 10 unread), or a hand-written insert of the same
