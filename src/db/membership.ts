@@ -36,6 +36,30 @@ export async function insertParticipants(
   return rows.map((r) => r.userId);
 }
 
+export type GroupRow = { id: string; name: string; type: string; ownerId: string; createdAt: Date };
+export type MemberGroup = { group: GroupRow; isMember: boolean; lastSeq: number };
+
+/**
+ * A group, whether `userID` is one of its members, and its conversation's lastSeq, in one
+ * statement (Prisma's include would take three). On SQLite the transaction holds the whole
+ * database, so that lastSeq is exact until commit; PostgreSQL callers lock the row for it.
+ */
+export async function findMemberGroup(tx: Tx, groupID: string, userID: string): Promise<MemberGroup | null> {
+  const [row] = await tx.$queryRaw<
+    (Omit<GroupRow, 'createdAt'> & { createdAt: Date | string; member: unknown; lastSeq: unknown })[]
+  >`
+    SELECT g."id", g."name", g."type", g."ownerId", g."createdAt", c."lastSeq",
+      EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = c."id" AND p."userId" = ${userID}) AS "member"
+    FROM "Group" g JOIN "Conversation" c ON c."groupId" = g."id" WHERE g."id" = ${groupID}`;
+  if (!row) return null;
+  const { member, lastSeq, createdAt, ...group } = row;
+  return {
+    group: { ...group, createdAt: new Date(createdAt) },
+    isMember: Boolean(Number(member)),
+    lastSeq: Number(lastSeq),
+  };
+}
+
 export type Leaver = { userId: string; joinSeq: number };
 
 /** The members among `userIDs`, in key order (as markRead's batches take them); locked on PostgreSQL. */

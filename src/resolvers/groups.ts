@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { GroupType } from '../config.ts';
-import { insertMissingUsers, insertParticipants, lockLeavers, removeLeavers } from '../db/membership.ts';
+import {
+  findMemberGroup,
+  insertMissingUsers,
+  insertParticipants,
+  lockLeavers,
+  removeLeavers,
+} from '../db/membership.ts';
 import { inTransaction, lockConversationSeq, type Tx } from '../db/transaction.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
@@ -48,11 +54,13 @@ export class GroupService {
     const now = new Date();
     let joined: string[] = [];
     const group = await inTransaction(db, async (tx) => {
-      const group = await this.requireMember(tx, callerID, groupID);
+      const { group, lastSeq: seqRead } = await this.requireMember(tx, callerID, groupID);
       await insertMissingUsers(tx, provider, wanted, now);
       // Holding the conversation row serializes with sends and other membership changes: the
-      // seq is exact, and so is the number of users who were not members yet.
-      const lastSeq = (await lockConversationSeq(tx, provider, key, 'update')) as number;
+      // seq is exact, and so is the number of users who were not members yet. SQLite's
+      // transaction already holds the database, so the seq read with the group is exact there.
+      const lastSeq =
+        provider === 'postgresql' ? ((await lockConversationSeq(tx, provider, key, 'update')) as number) : seqRead;
       joined = await insertParticipants(tx, provider, key, wanted, lastSeq, now);
       if (joined.length) {
         await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joined.length } } });
@@ -72,7 +80,7 @@ export class GroupService {
     const key = groupKey(groupID);
     const { db, provider } = this.deps;
     return inTransaction(db, async (tx) => {
-      const group = await this.requireMember(tx, callerID, groupID);
+      const { group } = await this.requireMember(tx, callerID, groupID);
       const targets = [...new Set(userIDs)];
       // Permission first: a member who tries to remove the owner is refused, not corrected.
       if (group.ownerId !== callerID && targets.some((id) => id !== callerID)) {
@@ -90,11 +98,11 @@ export class GroupService {
     });
   }
 
+  /** The group and its lastSeq (see findMemberGroup); NOT_FOUND, or FORBIDDEN for a non-member. */
   private async requireMember(tx: Tx, callerID: string, groupID: string) {
-    const group = await tx.group.findUnique({ where: { id: groupID } });
-    if (!group) throw notFound(`group ${groupID} does not exist`);
-    const member = await tx.participant.count({ where: { conversationId: groupKey(groupID), userId: callerID } });
-    if (!member) throw forbidden(`you are not a member of group ${groupID}`);
-    return group;
+    const found = await findMemberGroup(tx, groupID, callerID);
+    if (!found) throw notFound(`group ${groupID} does not exist`);
+    if (!found.isMember) throw forbidden(`you are not a member of group ${groupID}`);
+    return found;
   }
 }
