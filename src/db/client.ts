@@ -7,7 +7,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
 import { type Logger, oneLine } from '../logger.ts';
 import { watchPool } from '../metrics.ts';
-import { prismaReadTransaction } from './read-store/prisma.ts';
+import { postgresReadTransaction } from './read-store/postgres.ts';
 import { sqliteReadTransaction } from './read-store/sqlite.ts';
 import type { ReadTransaction } from './read-store/types.ts';
 import { serializedSqliteAdapter } from './sqlite-adapter.ts';
@@ -47,7 +47,7 @@ export type Database = {
  * Each provider has its own generated client (from the same models), so the query compiler
  * writes that provider's SQL. Their TypeScript APIs are the same; the app types against SQLite's.
  * markRead's batches get their own transaction: on SQLite, prepared statements on Prisma's
- * connection (see SqliteConnection); on PostgreSQL, Prisma.
+ * connection (see SqliteConnection); on PostgreSQL, named statements on the pool's connections.
  */
 export function createDb(databaseUrl: string, onQuery?: QueryListener, logger?: Logger): Database {
   const log = [
@@ -65,7 +65,7 @@ export function createDb(databaseUrl: string, onQuery?: QueryListener, logger?: 
   watchPool(pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const db = listen(new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient, onQuery, logger);
-  return { db, readTransaction: prismaReadTransaction(db, 'postgresql') };
+  return { db, readTransaction: postgresReadTransaction(pool, onQuery) };
 }
 
 type LoggedClient = PrismaClient<'query' | 'warn' | 'error'>;

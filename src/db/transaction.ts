@@ -7,7 +7,8 @@ export type Tx = Prisma.TransactionClient;
 
 const RETRYABLE = /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked/i;
 
-function isRetryable(error: unknown): boolean {
+/** A deadlock, a serialization failure or a concurrent insert of the same key: worth another try. */
+export function isRetryable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     // P2002: a concurrent insert of the same key (for example two first requests of one user).
     // P2034: write conflict or deadlock, as Prisma reports it.
@@ -17,7 +18,14 @@ function isRetryable(error: unknown): boolean {
   return RETRYABLE.test(text);
 }
 
-export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 6): Promise<T> {
+/** Tries of one transaction before its error is the caller's. */
+export const TRANSACTION_ATTEMPTS = 6;
+
+export async function inTransaction<T>(
+  db: Db,
+  work: (tx: Tx) => Promise<T>,
+  attempts = TRANSACTION_ATTEMPTS,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(work, { maxWait: 15_000, timeout: 30_000 });

@@ -3,11 +3,11 @@
 // Lists travel as one JSON parameter (json_each), so each statement's text, and its prepared
 // plan, is the same whatever the batch's size. Every statement is reported to onQuery, like
 // Prisma's query log, so statement counts and logs cover this path too.
-import { SpanKind, trace } from '@opentelemetry/api';
 import type Database from 'better-sqlite3';
 import type { QueryListener } from '../client.ts';
 import { currentAudience, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
 import type { SqliteConnection } from '../sqlite-adapter.ts';
+import { traceStatement } from './trace.ts';
 import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
 // CROSS JOIN fixes SQLite's join order: the JSON lists first, then one lookup on the unique
@@ -64,7 +64,7 @@ export function sqliteReadTransaction(connection: SqliteConnection, onQuery?: Qu
       const statements = statementsOf(db);
       const run = <K extends keyof Statements>(name: K) => {
         onQuery?.(SQL[name]);
-        traceStatement(name, SQL[name]);
+        traceSqlite(name, SQL[name]);
         return statements[name];
       };
       run('begin').run();
@@ -80,19 +80,13 @@ export function sqliteReadTransaction(connection: SqliteConnection, onQuery?: Qu
 }
 
 /**
- * These statements bypass Prisma, so they get their own trace spans (a no-op without tracing).
- * better-sqlite3 runs a statement synchronously right after `run` hands it out: the span ends
- * at the next microtask, just after it.
+ * better-sqlite3 runs a statement synchronously right after `run` hands it out: its span ends at
+ * the next microtask, just after it.
  */
-function traceStatement(name: string, sql: string) {
-  const span = tracer.startSpan(`sqlite ${name}`, {
-    kind: SpanKind.CLIENT,
-    attributes: { 'db.system.name': 'sqlite', 'db.operation.name': name, 'db.query.text': sql },
-  });
+function traceSqlite(name: string, sql: string) {
+  const span = traceStatement('sqlite', name, sql);
   if (span.isRecording()) queueMicrotask(() => span.end());
 }
-
-const tracer = trace.getTracer('read-receipts');
 
 type Run = <K extends keyof Statements>(name: K) => Database.Statement;
 

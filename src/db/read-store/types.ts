@@ -1,6 +1,6 @@
 // What a markRead batch (src/resolvers/read-batch.ts) asks of the database, inside one
-// transaction. PostgreSQL answers through Prisma (prisma.ts); SQLite through statements
-// prepared once on the connection (sqlite.ts), because on the hottest path Prisma's fixed cost
+// transaction, on statements written for each database: PostgreSQL on pooled pg connections
+// (postgres.ts), SQLite on the connection better-sqlite3 holds (sqlite.ts), because on the hottest path Prisma's fixed cost
 // per statement was most of the time spent.
 import type { MessageRow } from '../message-rows.ts';
 
