@@ -1,8 +1,9 @@
 // W1's floor: markRead's work written by hand. The same checks (every message exists, one
 // conversation, the reader is a member, not the sender, the message asks for receipts in a group
-// type that has them, the reader shares receipts, the reader was in the audience, no receipt yet),
-// the same writes (counters bumped once per message, receipts inserted at their ranks), and the
-// same group commit (calls that arrive while a batch is written go together in the next
+// type that has them, the reader shares receipts, the reader was in the audience, no receipt yet,
+// not even one retention kept as a pair), the figures the sender's live event carries (readCount
+// and the current audience), the same writes (counters bumped once per message, receipts inserted
+// at their ranks), and the same group commit (calls that arrive while a batch is written go together in the next
 // transaction, one event-loop turn after the first). What it leaves out is GraphQL, HTTP
 // handling, auth and Prisma. With `checks: false` it is the writes-only bound: no reads at all.
 import type { Queryable, RawDb } from './raw-db.ts';
@@ -24,6 +25,10 @@ type Msg = {
 };
 
 const unique = <T>(values: T[]) => [...new Set(values)];
+
+/** The figures the sender's live event carries: the audience at send time less those who left since. */
+const AUDIENCE = (m: string) => `${m}."audienceCount" - (SELECT COUNT(*) FROM "Departure" d
+  WHERE d."conversationId" = ${m}."conversationId" AND d."leaveSeq" >= ${m}."seq" AND d."joinSeq" < ${m}."seq" AND d."userId" <> ${m}."senderId")`;
 
 /** Lists as one parameter: JSON for SQLite's json_each, an array for PostgreSQL's ANY. */
 function listSql(raw: RawDb) {
@@ -106,8 +111,9 @@ async function writeBatch(raw: RawDb, calls: Call[], checks: boolean) {
     if (checks) {
       const readers = unique([...pairs.values()].map((p) => p.readerID));
       const existing = await q.all<{ messageId: number; userId: string }>(
-        `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}`,
-        [param(ids), param(readers)],
+        `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}
+         UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}`,
+        [param(ids), param(readers), param(ids), param(readers)],
       );
       for (const r of existing) pairs.delete(`${r.messageId} ${r.userId}`);
       if (pairs.size === 0) return;
@@ -118,12 +124,14 @@ async function writeBatch(raw: RawDb, calls: Call[], checks: boolean) {
     const after = sqlite
       ? await q.all<{ id: number; lastReadRank: number }>(
           `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
-           FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0) RETURNING "Message"."id", "lastReadRank"`,
+           FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
+           RETURNING "Message"."id", "lastReadRank", "readCount", ${AUDIENCE('"Message"')} AS "audienceCount"`,
           [JSON.stringify(increments)],
         )
       : await q.all<{ id: number; lastReadRank: number }>(
           `UPDATE "Message" m SET "readCount" = m."readCount" + a.n, "lastReadRank" = m."lastReadRank" + a.n
-           FROM unnest(?::int[], ?::int[]) AS a(id, n) WHERE m."id" = a.id RETURNING m."id", m."lastReadRank"`,
+           FROM unnest(?::int[], ?::int[]) AS a(id, n) WHERE m."id" = a.id
+           RETURNING m."id", m."lastReadRank", m."readCount", ${AUDIENCE('m')} AS "audienceCount"`,
           [increments.map((i) => i[0]), increments.map((i) => i[1])],
         );
     const receipts = after.flatMap(({ id, lastReadRank }) => {
