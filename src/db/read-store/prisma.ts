@@ -3,8 +3,9 @@
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db, Provider } from '../client.ts';
 import { currentAudience, loadRows, type MessageRow } from '../message-rows.ts';
+import { coveringReadAt } from '../peer-reads.ts';
 import { inTransaction, lockMessages, type Tx } from '../transaction.ts';
-import { type Counters, pairKey, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
+import { type Counters, firstReadsByPair, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
 type Int = number | bigint;
 
@@ -52,14 +53,18 @@ function prismaReadStore(tx: Tx, provider: Provider): ReadStore {
 
     async readTimes(messageIds, userIds) {
       // Reads whose rows retention removed are still reads: their pairs come back with no time.
+      // One-to-one messages may be read by a conversation read instead (peer-reads.ts).
       const rows = await tx.$queryRaw<{ messageId: Int; userId: string; readAt: Date | string | null }[]>`
         SELECT "messageId", "userId", "readAt" FROM "Receipt"
         WHERE "messageId" IN (${Prisma.join(messageIds)}) AND "userId" IN (${Prisma.join(userIds)})
         UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt"
-        WHERE "messageId" IN (${Prisma.join(messageIds)}) AND "userId" IN (${Prisma.join(userIds)})`;
-      return new Map(
-        rows.map((r) => [pairKey(Number(r.messageId), r.userId), r.readAt === null ? null : new Date(r.readAt)]),
-      );
+        WHERE "messageId" IN (${Prisma.join(messageIds)}) AND "userId" IN (${Prisma.join(userIds)})
+        UNION ALL SELECT x."messageId", x."userId", x."readAt" FROM (
+          SELECT m."id" AS "messageId", p."userId", ${Prisma.raw(coveringReadAt('m', 'p."userId"'))} AS "readAt"
+          FROM "Message" m JOIN "Participant" p ON p."conversationId" = m."conversationId"
+          WHERE m."id" IN (${Prisma.join(messageIds)}) AND p."userId" IN (${Prisma.join(userIds)})) x
+        WHERE x."readAt" IS NOT NULL`;
+      return firstReadsByPair(rows.map((r) => ({ ...r, messageId: Number(r.messageId) })));
     },
 
     async addReaders(added) {
