@@ -1,6 +1,4 @@
-import { timestampValue } from '../db/sql-values.ts';
 import { inTransaction, lockConversationSeq, type Tx } from '../db/transaction.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { forbidden, notFound } from './errors.ts';
 import { type ConversationRef, c2cKey, conversationIDFor, parseConversationID } from './ids.ts';
@@ -123,7 +121,21 @@ export class ConversationService {
       });
       if (!viewer) throw forbidden(`you are not a member of ${conversationID}`);
       const share = ref.kind === 'C2C' && viewer.user.readReceiptsEnabled;
-      if (share) await this.receiptsUpTo(tx, ref.key, viewerID, ref.peerID, viewer.receiptSeq, lastSeq, now);
+      // One row for the whole newly read range, however many messages it holds: the peer's
+      // messages in it read as read at `now`, unless a markRead receipt says sooner (peer-reads.ts).
+      // Two concurrent calls that found the same receiptSeq clash on the row's key: the loser's
+      // transaction is retried (P2002) and finds nothing new, so ranges never overlap.
+      if (share && lastSeq > viewer.receiptSeq) {
+        await tx.conversationRead.create({
+          data: {
+            conversationId: ref.key,
+            readerId: viewerID,
+            fromSeq: viewer.receiptSeq,
+            toSeq: lastSeq,
+            readAt: now,
+          },
+        });
+      }
       // receiptSeq moves on even with receipts off, so turning them back on never reveals these reads.
       await tx.participant.update({
         where: { conversationId_userId: { conversationId: ref.key, userId: viewerID } },
@@ -131,8 +143,8 @@ export class ConversationService {
           readSeq: lastSeq,
           ownSinceRead: 0,
           receiptSeq: lastSeq,
-          // What the peer may see (Conversation.peerReadAt, Message.isPeerRead): shared reads only.
-          ...(share && { sharedReadSeq: lastSeq, sharedReadAt: now }),
+          // What the peer may see as Conversation.peerReadAt: shared reads only.
+          ...(share && { sharedReadAt: now }),
         },
       });
       return share;
@@ -145,6 +157,7 @@ export class ConversationService {
     announceRead(this.deps.pubsub, ref.key, shared && ref.kind === 'C2C' ? [viewerID, ref.peerID] : [viewerID]);
     return this.forViewer(viewerID, ref);
   }
+
   /**
    * One-to-one: when each view's peer last marked the chat read, in order; null for groups, for a
    * peer who never did with receipts on, and while the peer has receipts off. One statement.
@@ -158,32 +171,6 @@ export class ConversationService {
     });
     const byKey = new Map(rows.map((r) => [r.conversationId, r.user.readReceiptsEnabled ? r.sharedReadAt : null]));
     return views.map((v) => (v.peerID ? (byKey.get(v.key) ?? null) : null));
-  }
-
-  /**
-   * One-to-one: a receipt row for each message from the peer that needs one and that this read
-   * newly covers, so every message keeps the time it was first read. A one-to-one message has
-   * one reader, so its rank is 1. Two set-based statements, whatever the unread count: the
-   * counters are set (not added to) and the insert skips a receipt a concurrent markRead wrote,
-   * so the pair is exact in either order.
-   */
-  private async receiptsUpTo(
-    tx: Tx,
-    key: string,
-    readerID: string,
-    peerID: string,
-    fromSeq: number,
-    toSeq: number,
-    readAt: Date,
-  ) {
-    const covered = (message: string) => Prisma.sql`${Prisma.raw(message)}."conversationId" = ${key}
-      AND ${Prisma.raw(message)}."senderId" = ${peerID} AND ${Prisma.raw(message)}."needReadReceipt" = ${true}
-      AND ${Prisma.raw(message)}."seq" > ${fromSeq} AND ${Prisma.raw(message)}."seq" <= ${toSeq}
-      AND NOT EXISTS (SELECT 1 FROM "Receipt" r WHERE r."messageId" = ${Prisma.raw(message)}."id" AND r."userId" = ${readerID})`;
-    await tx.$executeRaw`UPDATE "Message" SET "readCount" = 1, "lastReadRank" = 1 WHERE ${covered('"Message"')}`;
-    await tx.$executeRaw`INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
-      SELECT m."id", ${readerID}, 1, ${timestampValue(this.deps.provider, readAt)} FROM "Message" m WHERE ${covered('m')}
-      ON CONFLICT DO NOTHING`;
   }
 }
 

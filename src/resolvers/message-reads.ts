@@ -1,8 +1,8 @@
 // Read state of a page of messages from the caller's side: readByMe (have I read it?) and
-// isPeerRead (has the other user of a one-to-one chat read my message?). Each costs two
-// statements per page, however many messages and chats the page holds.
+// isPeerRead (has the other user of a one-to-one chat read my message?). They cost two statements
+// and one per page, however many messages and chats the page holds.
+import { firstPeerReads } from '../db/peer-reads.ts';
 import type { ServiceDeps } from './deps.ts';
-import { peerOf } from './ids.ts';
 import type { MessageRow } from './messages.ts';
 
 const unique = <T>(values: T[]) => [...new Set(values)];
@@ -40,32 +40,16 @@ export class MessageReadService {
 
   /**
    * For the viewer's own one-to-one messages: whether the peer has read it, by a receipt or by
-   * a conversation read they shared (receipts on) after it. Null for anything else. Like
+   * a conversation read they shared (receipts on) that covers it; the same rule as
+   * Message.receipt's (peer-reads.ts), so the two always agree. Null for anything else. Like
    * receipts, a read once shared stays visible if the peer later turns receipts off.
    */
   async isPeerRead(viewerID: string, rows: readonly MessageRow[]): Promise<(boolean | null)[]> {
     const own = rows.filter((m) => m.senderId === viewerID && !m.conversation.groupId);
-    if (own.length === 0) return rows.map(() => null);
-    const [receipts, peers] = await Promise.all([
-      this.deps.db.receipt.findMany({
-        where: { messageId: { in: own.map((m) => m.id) } },
-        select: { messageId: true },
-      }),
-      this.deps.db.participant.findMany({
-        where: {
-          OR: unique(own.map((m) => m.conversationId)).map((key) => ({
-            conversationId: key,
-            userId: peerOf(viewerID, key),
-          })),
-        },
-        select: { conversationId: true, sharedReadSeq: true },
-      }),
-    ]);
-    const receipted = new Set(receipts.map((r) => r.messageId));
-    const sharedSeq = new Map(peers.map((p) => [p.conversationId, p.sharedReadSeq ?? 0]));
-    return rows.map((m) => {
-      if (m.senderId !== viewerID || m.conversation.groupId) return null;
-      return receipted.has(m.id) || m.seq <= (sharedSeq.get(m.conversationId) ?? 0);
-    });
+    const read = await firstPeerReads(
+      this.deps.db,
+      own.map((m) => m.id),
+    );
+    return rows.map((m) => (m.senderId !== viewerID || m.conversation.groupId ? null : read.has(m.id)));
   }
 }

@@ -1,4 +1,5 @@
 // The read-receipt core: receivers mark messages read, senders pull the figures.
+import { firstPeerReads } from '../db/peer-reads.ts';
 import { groupHasReceipts, type ServiceDeps } from './deps.ts';
 import { forbidden, receiptNotFound, receiptsWithheld } from './errors.ts';
 import { peerOf } from './ids.ts';
@@ -52,12 +53,11 @@ export class ReceiptService {
     for (const m of mine) if (m.conversation.groupId) result.set(m.id, groupReceipt(m, m.conversation.groupId));
     if (c2c.length === 0) return result;
 
-    // One-to-one: the receiver's receipt row (from markRead, or from markConversationRead).
-    const receipts = await this.deps.db.receipt.findMany({
-      where: { messageId: { in: c2c.map((m) => m.id) } },
-      select: { messageId: true, readAt: true },
-    });
-    const readAt = new Map(receipts.map((r) => [r.messageId, r.readAt]));
+    // One-to-one: the receiver's first read, by markRead or by a conversation read covering it.
+    const readAt = await firstPeerReads(
+      this.deps.db,
+      c2c.map((m) => m.id),
+    );
     for (const m of c2c) {
       result.set(m.id, c2cReceipt(viewerID, m.id, peerOf(viewerID, m.conversationId), readAt.get(m.id) ?? null));
     }

@@ -10,7 +10,9 @@
 //   answers READ_RECEIPT_EXPIRED, and late reads go straight to ExpiredReceipt.
 // Progress is durable: the ReceiptSweep row says which messages are done, and a message killed
 // mid-sweep is picked up again where its remaining rows are. One-to-one messages keep their one
-// row: it is their figure (isPeerRead, timestamp), not a list.
+// row: it is their figure (isPeerRead, timestamp), not a list. So do conversation reads
+// (ConversationRead): one row per markConversationRead, not per message, and the only record of
+// when each message it covers was read.
 import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';

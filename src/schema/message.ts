@@ -59,7 +59,7 @@ export const MessageRef = builder.loadableNode('Message', {
       type: 'Boolean',
       nullable: true,
       description:
-        "The caller's own one-to-one messages: the peer has read it (a receipt, or a conversation read after it, with receipts on). Null otherwise.",
+        "The caller's own one-to-one messages: whether the peer has read it, by a receipt or by a conversation read made with receipts on that covers it (the same rule as receipt). Null otherwise.",
       load: (keys, ctx) => ctx.services.messageReads.isPeerRead(ctx.viewer!.userID, keys as MessageRow[]),
       resolve: (m) => m,
     }),

@@ -8,9 +8,17 @@
 import pg from 'pg';
 import type { QueryListener } from '../client.ts';
 import { currentAudience, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
+import { coveringReadAt } from '../peer-reads.ts';
 import { isRetryable, TRANSACTION_ATTEMPTS } from '../transaction.ts';
 import { traceStatement } from './trace.ts';
-import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
+import {
+  type Counters,
+  firstReadsByPair,
+  type ReaderState,
+  type ReadStore,
+  type ReadTransaction,
+  readerKey,
+} from './types.ts';
 
 const SQL = {
   messages: `SELECT ${MESSAGE_COLUMNS} FROM "Message" m ${MESSAGE_JOINS} WHERE m."id" = ANY($1::int[])`,
@@ -21,8 +29,14 @@ const SQL = {
     ORDER BY p."conversationId", p."userId" FOR SHARE OF p`,
   lockMessages: `SELECT "id", "receiptsExpiredAt" FROM "Message" WHERE "id" = ANY($1::int[]) ORDER BY "id" FOR UPDATE`,
   // Reads whose rows retention removed are still reads: their pairs come back with no time.
+  // One-to-one messages may be read by a conversation read instead (peer-reads.ts).
   readTimes: `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE "messageId" = ANY($1::int[]) AND "userId" = ANY($2::text[])
-    UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE "messageId" = ANY($1::int[]) AND "userId" = ANY($2::text[])`,
+    UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE "messageId" = ANY($1::int[]) AND "userId" = ANY($2::text[])
+    UNION ALL SELECT x."messageId", x."userId", x."readAt" FROM (
+      SELECT m."id" AS "messageId", p."userId", ${coveringReadAt('m', 'p."userId"')} AS "readAt"
+      FROM "Message" m JOIN "Participant" p ON p."conversationId" = m."conversationId"
+      WHERE m."id" = ANY($1::int[]) AND p."userId" = ANY($2::text[])) x
+    WHERE x."readAt" IS NOT NULL`,
   addReaders: `UPDATE "Message" m SET "readCount" = m."readCount" + a.n, "lastReadRank" = m."lastReadRank" + a.n
     FROM unnest($1::int[], $2::int[]) AS a(id, n) WHERE m."id" = a.id
     RETURNING m."id", m."readCount", ${currentAudience('m')} AS "audienceCount", m."lastReadRank"`,
@@ -121,7 +135,7 @@ function postgresReadStore(query: Query): ReadStore {
         messageIds,
         userIds,
       ]);
-      return new Map(rows.map((r) => [pairKey(r.messageId, r.userId), r.readAt === null ? null : new Date(r.readAt)]));
+      return firstReadsByPair(rows);
     },
     async addReaders(added) {
       const rows = await query<{ id: number; readCount: number; audienceCount: string; lastReadRank: number }>(

@@ -6,9 +6,17 @@
 import type Database from 'better-sqlite3';
 import type { QueryListener } from '../client.ts';
 import { currentAudience, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
+import { coveringReadAt } from '../peer-reads.ts';
 import type { SqliteConnection } from '../sqlite-adapter.ts';
 import { traceStatement } from './trace.ts';
-import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
+import {
+  type Counters,
+  firstReadsByPair,
+  type ReaderState,
+  type ReadStore,
+  type ReadTransaction,
+  readerKey,
+} from './types.ts';
 
 // CROSS JOIN fixes SQLite's join order: the JSON lists first, then one lookup on the unique
 // key per pair. Left to itself the planner may walk every receipt of a message by its rank index.
@@ -22,10 +30,16 @@ const SQL = {
     CROSS JOIN "Participant" p ON p."conversationId" = c."value" AND p."userId" = r."value"
     JOIN "User" u ON u."id" = p."userId"`,
   // Reads whose rows retention removed are still reads: their pairs come back with no time.
+  // One-to-one messages may be read by a conversation read instead (peer-reads.ts).
   readTimes: `SELECT x."messageId", x."userId", x."readAt" FROM json_each(?) m CROSS JOIN json_each(?) r
     CROSS JOIN "Receipt" x ON x."messageId" = m."value" AND x."userId" = r."value"
     UNION ALL SELECT e."messageId", e."userId", NULL FROM json_each(?) m CROSS JOIN json_each(?) r
-    CROSS JOIN "ExpiredReceipt" e ON e."messageId" = m."value" AND e."userId" = r."value"`,
+    CROSS JOIN "ExpiredReceipt" e ON e."messageId" = m."value" AND e."userId" = r."value"
+    UNION ALL SELECT c."messageId", c."userId", c."readAt" FROM (
+      SELECT m."id" AS "messageId", p."userId", ${coveringReadAt('m', 'p."userId"')} AS "readAt"
+      FROM json_each(?) j CROSS JOIN "Message" m ON m."id" = j."value" CROSS JOIN json_each(?) r
+      CROSS JOIN "Participant" p ON p."conversationId" = m."conversationId" AND p."userId" = r."value") c
+    WHERE c."readAt" IS NOT NULL`,
   // Each JSON element is [messageId, readers added].
   addReaders: `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
     FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
@@ -115,8 +129,12 @@ function sqliteReadStore(run: Run): ReadStore {
     lockMessages: async () => {},
     async readTimes(messageIds, userIds) {
       const [m, u] = [json(messageIds), json(userIds)];
-      const rows = run('readTimes').all(m, u, m, u) as { messageId: number; userId: string; readAt: string | null }[];
-      return new Map(rows.map((r) => [pairKey(r.messageId, r.userId), r.readAt === null ? null : new Date(r.readAt)]));
+      const rows = run('readTimes').all(m, u, m, u, m, u) as {
+        messageId: number;
+        userId: string;
+        readAt: string | null;
+      }[];
+      return firstReadsByPair(rows);
     },
     async addReaders(added) {
       const rows = run('addReaders').all(JSON.stringify([...added])) as (Counters & { id: number })[];

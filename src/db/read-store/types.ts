@@ -3,6 +3,7 @@
 // (postgres.ts), SQLite on the connection better-sqlite3 holds (sqlite.ts), because on the hottest path Prisma's fixed cost
 // per statement was most of the time spent.
 import type { MessageRow } from '../message-rows.ts';
+import { earlierRead } from '../peer-reads.ts';
 
 export type ReaderState = { joinSeq: number; readReceiptsEnabled: boolean };
 export type Counters = { readCount: number; audienceCount: number; lastReadRank: number };
@@ -11,6 +12,21 @@ export type NewReceipt = { messageId: number; userId: string; rank: number; expi
 
 export const readerKey = (conversationId: string, userId: string) => `${conversationId}\n${userId}`;
 export const pairKey = (messageId: number, userId: string) => `${messageId}\n${userId}`;
+
+/**
+ * readTimes' rows keyed by pairKey: a pair may come twice (a one-to-one message's receipt and the
+ * conversation read covering it), and the earlier read counts.
+ */
+export function firstReadsByPair(
+  rows: { messageId: number; userId: string; readAt: Date | string | null }[],
+): Map<string, Date | null> {
+  const first = new Map<string, Date | null>();
+  for (const r of rows) {
+    const key = pairKey(r.messageId, r.userId);
+    first.set(key, earlierRead(first.get(key), r.readAt === null ? null : new Date(r.readAt)));
+  }
+  return first;
+}
 
 /** The id lists a batch passes have no repeats. */
 export interface ReadStore {
@@ -27,8 +43,9 @@ export interface ReadStore {
    */
   lockMessages(ids: number[]): Promise<void>;
   /**
-   * When these users first read these messages, keyed by pairKey; null for a read whose time
-   * retention removed (an ExpiredReceipt pair): still read, so never counted again.
+   * When these users first read these messages, keyed by pairKey: a receipt, or for a one-to-one
+   * message a conversation read that covers it; null for a read whose time retention removed (an
+   * ExpiredReceipt pair): still read, so never counted again.
    */
   readTimes(messageIds: number[], userIds: string[]): Promise<Map<string, Date | null>>;
   /** Adds readers to each message's readCount and lastReadRank; returns the counters after. */
