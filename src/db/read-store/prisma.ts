@@ -2,7 +2,7 @@
 // PostgreSQL, inside inTransaction, so deadlocks and serialization failures are retried.
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db, Provider } from '../client.ts';
-import { currentAudience, loadRows, type MessageRow } from '../message-rows.ts';
+import { currentAudience, currentReadCount, loadRows, type MessageRow } from '../message-rows.ts';
 import { inTransaction, lockMessages, type Tx } from '../transaction.ts';
 import { type Counters, pairKey, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
@@ -71,7 +71,8 @@ function prismaReadStore(tx: Tx, provider: Provider): ReadStore {
       const rows = await tx.$queryRaw<{ id: Int; readCount: Int; audienceCount: Int; lastReadRank: Int }[]>`
         UPDATE "Message" SET "readCount" = "readCount" + ${increment}, "lastReadRank" = "lastReadRank" + ${increment}
         WHERE "id" IN (${Prisma.join(ids)})
-        RETURNING "id", "readCount", ${Prisma.raw(currentAudience('"Message"'))} AS "audienceCount", "lastReadRank"`;
+        RETURNING "id", ${Prisma.raw(currentReadCount('"Message"'))} AS "readCount",
+          ${Prisma.raw(currentAudience('"Message"'))} AS "audienceCount", "lastReadRank"`;
       return new Map<number, Counters>(
         rows.map((r) => [
           Number(r.id),

@@ -6,7 +6,7 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import type Database from 'better-sqlite3';
 import type { QueryListener } from '../client.ts';
-import { currentAudience, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
+import { currentAudience, currentReadCount, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
 import type { SqliteConnection } from '../sqlite-adapter.ts';
 import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
@@ -29,7 +29,8 @@ const SQL = {
   // Each JSON element is [messageId, readers added].
   addReaders: `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
     FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
-    RETURNING "Message"."id", "readCount", ${currentAudience('"Message"')} AS "audienceCount", "lastReadRank"`,
+    RETURNING "Message"."id", ${currentReadCount('"Message"')} AS "readCount", ${currentAudience('"Message"')} AS "audienceCount",
+      "lastReadRank"`,
   // Each JSON element is [messageId, userId, rank].
   insertReceipts: `INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
     SELECT r."value" ->> 0, r."value" ->> 1, r."value" ->> 2, ? FROM json_each(?) r`,
