@@ -104,10 +104,12 @@ export class LeaveSweep {
     const [first, last] = [Number(bounds.first), Number(bounds.last)];
     const reads = (table: string) => Prisma.sql`SELECT "messageId" FROM ${Prisma.raw(table)}
       WHERE "userId" = ${leave.userId} AND "messageId" >= ${first} AND "messageId" <= ${last}`;
+    // CROSS JOIN keeps SQLite's join order: the reads first, then a key lookup each. Left to
+    // itself it may walk the stay's messages and scan the reads for each, O(stay x reads).
     const rows = await tx.$queryRaw<{ id: Int }[]>`
       SELECT DISTINCT m."id" FROM (${reads('"Receipt"')} UNION ALL ${reads('"ExpiredReceipt"')}) r
-      JOIN "Message" m ON m."id" = r."messageId"
-      WHERE m."conversationId" = ${leave.conversationId}
+      CROSS JOIN "Message" m
+      WHERE m."id" = r."messageId" AND m."conversationId" = ${leave.conversationId}
         AND m."seq" > ${Number(leave.joinSeq)} AND m."seq" <= ${Number(leave.leaveSeq)}
       ORDER BY m."id" LIMIT ${limit}`;
     return rows.map((r) => Number(r.id));
