@@ -192,3 +192,18 @@ describe('markRead while the sweeper runs', () => {
     expect(stored.map((m) => m.readCount)).toEqual(msgIDs.map(() => 8));
   });
 });
+
+describe('a repeated send', () => {
+  const SEND_ONCE = `mutation($key: String) { sendMessage(conversationID: "GROUPonce", text: "hi", needReadReceipt: true,
+    clientMsgID: $key) { msgID receipt { readCount unreadCount } } }`;
+
+  it('answers with the figures as they are now, leaves counted', async () => {
+    await createGroup(t, 'src', 'once', ['ua', 'ub']);
+    const first = (await t.ok('src', SEND_ONCE, { key: 'k1' })).sendMessage;
+    expect(first.receipt).toEqual({ readCount: 0, unreadCount: 2 });
+    await read('ua', [first.msgID]);
+    await leave('once', 'ua');
+    const again = (await t.ok('src', SEND_ONCE, { key: 'k1' })).sendMessage;
+    expect(again).toEqual({ msgID: first.msgID, receipt: { readCount: 0, unreadCount: 1 } });
+  });
+});
