@@ -8,7 +8,7 @@
 import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
-import { SweepLoop } from './sweep-loop.ts';
+import { stepUntilDone, SweepLoop } from './sweep-loop.ts';
 
 type Int = number | bigint;
 type Takeback = { conversationId: string; userId: string; joinSeq: Int; leaveSeq: Int };
@@ -41,12 +41,8 @@ export class LeaveSweep {
   }
 
   /** Steps until no leave is left to sweep (that this instance can lock); returns the reads taken back. */
-  async sweepAll(): Promise<number> {
-    let takenBack = 0;
-    for (let step = await this.step(); ; step = await this.step()) {
-      takenBack += step.takenBack;
-      if (!step.more) return takenBack;
-    }
+  sweepAll(): Promise<number> {
+    return stepUntilDone(() => this.step(), (s) => s.takenBack);
   }
 
   /**

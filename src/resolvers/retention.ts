@@ -15,7 +15,7 @@
 import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
-import { SweepLoop } from './sweep-loop.ts';
+import { stepUntilDone, SweepLoop } from './sweep-loop.ts';
 
 /**
  * Messages one step looks at past the cursor. Bounds a step's statements (about four per group
@@ -58,12 +58,8 @@ export class ReceiptRetention {
   }
 
   /** Steps until nothing is left to remove; returns the receipt rows it moved. */
-  async sweepAll(): Promise<number> {
-    let moved = 0;
-    for (let step = await this.step(); ; step = await this.step()) {
-      moved += step.moved;
-      if (!step.more) return moved;
-    }
+  sweepAll(): Promise<number> {
+    return stepUntilDone(() => this.step(), (s) => s.moved);
   }
 
   /**

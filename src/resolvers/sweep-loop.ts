@@ -6,6 +6,18 @@
 /** One step: true when there may be more to do at once (after the pause). */
 export type SweepStepFn = () => Promise<boolean>;
 
+/** Runs `step` until it says nothing is left (tests and the bench); returns the sum of `done`. */
+export async function stepUntilDone<S extends { more: boolean }>(
+  step: () => Promise<S>,
+  done: (s: S) => number,
+): Promise<number> {
+  let total = 0;
+  for (let s = await step(); ; s = await step()) {
+    total += done(s);
+    if (!s.more) return total;
+  }
+}
+
 export class SweepLoop {
   private loop: Promise<void> | null = null;
   private stopped = false;
