@@ -51,10 +51,19 @@ describe('leave sweeper across a SIGKILL', () => {
     // An app in this process that is never started (so no sweeper runs): 8 messages, each read
     // by `gone` and `kept`; then `gone` leaves.
     const seeding = await startTestApp({ DATABASE_URL });
-    await seeding.ok('alice', CREATE_GROUP, { groupID: 'crash', name: 'Crash', type: 'WORK', memberIDs: ['gone', 'kept'] });
+    await seeding.ok('alice', CREATE_GROUP, {
+      groupID: 'crash',
+      name: 'Crash',
+      type: 'WORK',
+      memberIDs: ['gone', 'kept'],
+    });
     const msgIDs: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const sent = await seeding.ok('alice', SEND, { conversationID: 'GROUPcrash', text: `m${i}`, needReadReceipt: true });
+      const sent = await seeding.ok('alice', SEND, {
+        conversationID: 'GROUPcrash',
+        text: `m${i}`,
+        needReadReceipt: true,
+      });
       msgIDs.push(sent.sendMessage.msgID);
     }
     for (const reader of ['gone', 'kept']) await seeding.ok(reader, MARK_READ, { msgIDs });

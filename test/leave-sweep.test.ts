@@ -65,7 +65,10 @@ describe('a leave, before and after the sweep', () => {
     expect(await view('own', m1)).toEqual(expected.m1);
     expect(await view('own', m2)).toEqual(expected.m2);
     // Stored counters now hold the figures themselves.
-    const stored = await t.db.message.findMany({ where: { id: { in: [Number(m1), Number(m2)] } }, orderBy: { id: 'asc' } });
+    const stored = await t.db.message.findMany({
+      where: { id: { in: [Number(m1), Number(m2)] } },
+      orderBy: { id: 'asc' },
+    });
     expect(stored.map((m) => m.readCount)).toEqual([2, 2]);
   });
 

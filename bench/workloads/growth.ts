@@ -90,7 +90,12 @@ export const leaveWorkload: Workload = {
           short,
         ),
         figure('W10', `request in another conversation during that leave (floor: idle)`, 'ms', busy, quiet),
-        figure('W10', `the leave sweeper taking back the ${n(longHistory)}-message leaver's reads`, 'ms', summarize(sweepMs)),
+        figure(
+          'W10',
+          `the leave sweeper taking back the ${n(longHistory)}-message leaver's reads`,
+          'ms',
+          summarize(sweepMs),
+        ),
         figure('W10', `request in another conversation during that sweep (floor: idle)`, 'ms', sweeping, quiet),
       ],
       targets: [

@@ -8,7 +8,7 @@
 import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
-import { stepUntilDone, SweepLoop } from './sweep-loop.ts';
+import { SweepLoop, stepUntilDone } from './sweep-loop.ts';
 
 type Int = number | bigint;
 type Takeback = { conversationId: string; userId: string; joinSeq: Int; leaveSeq: Int };
@@ -23,7 +23,11 @@ export class LeaveSweep {
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     // Its chunk and pauses are retention's (RECEIPT_SWEEP_*): the same bound on a transaction.
-    this.loop = new SweepLoop('leave-sweep', async () => (await this.step()).more, () => deps.config.retention);
+    this.loop = new SweepLoop(
+      'leave-sweep',
+      async () => (await this.step()).more,
+      () => deps.config.retention,
+    );
   }
 
   /** Runs in the background until stop(): at once (leaves a restart left unswept), then when woken or polled. */
@@ -42,7 +46,10 @@ export class LeaveSweep {
 
   /** Steps until no leave is left to sweep (that this instance can lock); returns the reads taken back. */
   sweepAll(): Promise<number> {
-    return stepUntilDone(() => this.step(), (s) => s.takenBack);
+    return stepUntilDone(
+      () => this.step(),
+      (s) => s.takenBack,
+    );
   }
 
   /**

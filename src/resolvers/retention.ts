@@ -15,7 +15,7 @@
 import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
-import { stepUntilDone, SweepLoop } from './sweep-loop.ts';
+import { SweepLoop, stepUntilDone } from './sweep-loop.ts';
 
 /**
  * Messages one step looks at past the cursor. Bounds a step's statements (about four per group
@@ -39,7 +39,11 @@ export class ReceiptRetention {
   constructor(deps: ServiceDeps, now: () => Date = () => new Date()) {
     this.deps = deps;
     this.now = now;
-    this.loop = new SweepLoop('retention', async () => (await this.step()).more, () => deps.config.retention);
+    this.loop = new SweepLoop(
+      'retention',
+      async () => (await this.step()).more,
+      () => deps.config.retention,
+    );
   }
 
   /** The same sweep on another clock (tests move time forward with it), optionally with another retention (the bench). */
@@ -59,7 +63,10 @@ export class ReceiptRetention {
 
   /** Steps until nothing is left to remove; returns the receipt rows it moved. */
   sweepAll(): Promise<number> {
-    return stepUntilDone(() => this.step(), (s) => s.moved);
+    return stepUntilDone(
+      () => this.step(),
+      (s) => s.moved,
+    );
   }
 
   /**

@@ -6,7 +6,14 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import type Database from 'better-sqlite3';
 import type { QueryListener } from '../client.ts';
-import { currentAudience, currentReadCount, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
+import {
+  currentAudience,
+  currentReadCount,
+  MESSAGE_COLUMNS,
+  MESSAGE_JOINS,
+  type RawMessageRow,
+  toMessageRow,
+} from '../message-rows.ts';
 import type { SqliteConnection } from '../sqlite-adapter.ts';
 import { type Counters, pairKey, type ReaderState, type ReadStore, type ReadTransaction, readerKey } from './types.ts';
 
