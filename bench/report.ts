@@ -103,7 +103,9 @@ const METHOD = `## How it was measured
   - HTTP (W9): a bare graphql-yoga server answering \`{ me { id } }\` in the same process, the same node:http
     keep-alive client for both, interleaved rounds.
   - W10-W12: the same operation on the small case (10 messages, 10 unread), or a hand-written insert of the same
-    rows (addGroupMembers); the two cases interleave.
+    rows (addGroupMembers); the two cases interleave. W10's leave returns before the leave sweeper takes the
+    leaver's reads back: after each leave the bench waits for that sweep to end (timing it, and requests in
+    another conversation meanwhile) before the next leave starts.
 - W8's sockets live in two child processes (\`bench/sockets/\`), so the server's process holds none of their file
   descriptors, event-loop time or memory; arrival times are wall-clock, comparable across processes.
 - Rates (receipts/s): median over rounds, and "p99" is the slowest 1% (the 1st percentile). Latencies: median and

@@ -93,11 +93,16 @@ describe('receipt retention', () => {
 
   it('a member who leaves after the sweep takes their read out of the figures', async () => {
     await t.ok('r2', REMOVE_MEMBERS, { groupID: 'old', userIDs: ['r2'] });
-    expect(await figures([msg.wide, msg.narrow])).toMatchObject([
+    const after = [
       { readCount: 4, unreadCount: 0 },
       { readCount: 1, unreadCount: 3 },
-    ]);
+    ];
+    // Out of the figures at once; the leave sweeper then deletes the pair.
+    expect(await figures([msg.wide, msg.narrow])).toMatchObject(after);
+    expect(await rowsOf([msg.wide])).toEqual({ receipts: 0, pairs: 5 });
+    expect(await t.app.services.leaveSweep.sweepAll()).toBe(1);
     expect(await rowsOf([msg.wide])).toEqual({ receipts: 0, pairs: 4 });
+    expect(await figures([msg.wide, msg.narrow])).toMatchObject(after);
   });
 
   it('leaves messages sent after the cut-off alone', async () => {
@@ -107,5 +112,25 @@ describe('receipt retention', () => {
     await sweeper.sweepAll();
     expect(await rowsOf([fresh])).toEqual({ receipts: 1, pairs: 0 });
     expect((await t.ok('alice', READ_MEMBERS, { msgID: fresh, filter: 'READ' })).readMembers.edges).toHaveLength(1);
+  });
+
+  it('takes the reads of a leaver back once when retention moves them before the leave sweeper runs', async () => {
+    const late = await send('GROUPold', true);
+    await t.ok('r4', MARK_READ, { msgIDs: [late] });
+    await t.ok('r5', MARK_READ, { msgIDs: [late] });
+    await t.ok('r4', REMOVE_MEMBERS, { groupID: 'old', userIDs: ['r4'] });
+    const after = [
+      { readCount: 3, unreadCount: 0 }, // wide: r1, r3, r5 are left of its audience
+      { readCount: 1, unreadCount: 2 }, // late: r5 read it, r1 and r3 have not
+    ];
+    expect(await figures([msg.wide, late])).toMatchObject(after);
+    // Retention moves the leaver's waiting read to a pair; it stays out of the figures.
+    sweepAt = new Date(Date.now() + 8 * DAY_MS);
+    await sweeper.sweepAll();
+    expect(await rowsOf([late])).toEqual({ receipts: 0, pairs: 2 });
+    expect(await figures([msg.wide, late])).toMatchObject(after);
+    expect(await t.app.services.leaveSweep.sweepAll()).toBe(2);
+    expect(await rowsOf([msg.wide, late])).toEqual({ receipts: 0, pairs: 4 });
+    expect(await figures([msg.wide, late])).toMatchObject(after);
   });
 });

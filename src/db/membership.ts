@@ -72,38 +72,22 @@ export async function lockLeavers(tx: Tx, provider: Provider, key: string, userI
 }
 
 /**
- * Takes leavers out of the group: their memberships, a Departure row each (so every message of
- * their stay counts one member less, when read), and their receipts in this group with the
- * readCounts those receipts added. The work is O(leavers + their receipts here); messages they
- * did not read are not touched, so a leave neither grows with history nor locks the group's
- * messages against markRead.
+ * Takes leavers out of the group: their memberships, and a Departure and a ReceiptTakeback row
+ * each. From the commit on, every message of their stay counts one member less, and their
+ * reads of it are neither counted nor listed (both are subtracted when read, see
+ * message-rows.ts); the leave sweeper (src/resolvers/leave-sweep.ts) then deletes those reads
+ * in the background. Three statements, whatever the history or the leavers' reads: no message
+ * row is written or locked, so a leave neither grows with history nor stalls markRead.
  */
-export async function removeLeavers(tx: Tx, provider: Provider, key: string, leavers: Leaver[], leaveSeq: number) {
-  const ids = leavers.map((l) => l.userId);
-  await tx.participant.deleteMany({ where: { conversationId: key, userId: { in: ids } } });
-  // A stay during which no message was sent covers nothing: no row, and the key stays unique.
-  const stays = leavers.filter((l) => l.joinSeq < leaveSeq);
+export async function removeLeavers(tx: Tx, key: string, leavers: Leaver[], leaveSeq: number) {
+  await tx.participant.deleteMany({ where: { conversationId: key, userId: { in: leavers.map((l) => l.userId) } } });
+  // A stay during which no message was sent covers nothing (no read to take back either): no
+  // row, and the keys stay unique.
+  const stays = leavers
+    .filter((l) => l.joinSeq < leaveSeq)
+    .map((l) => ({ conversationId: key, userId: l.userId, joinSeq: l.joinSeq, leaveSeq }));
   if (stays.length) {
-    await tx.departure.createMany({
-      data: stays.map((l) => ({ conversationId: key, userId: l.userId, joinSeq: l.joinSeq, leaveSeq })),
-    });
-  }
-  // Every receipt of a member here is from their current stay: the last leave removed older ones.
-  // A read that retention kept only as a pair (ExpiredReceipt) leaves with its reader too.
-  const read = Prisma.sql`SELECT r."messageId", COUNT(*) AS "n"
-    FROM (SELECT "messageId", "userId" FROM "Receipt" UNION ALL SELECT "messageId", "userId" FROM "ExpiredReceipt") r
-    JOIN "Message" m ON m."id" = r."messageId"
-    WHERE r."userId" IN (${Prisma.join(ids)}) AND m."conversationId" = ${key}
-    GROUP BY r."messageId"`;
-  if (provider === 'postgresql') {
-    // In id order, as markRead's batches lock messages: no lock cycle between the two.
-    await tx.$queryRaw`SELECT "id" FROM "Message" WHERE "id" IN (SELECT x."messageId" FROM (${read}) x)
-      ORDER BY "id" FOR UPDATE`;
-  }
-  await tx.$executeRaw`UPDATE "Message" SET "readCount" = "readCount" - x."n" FROM (${read}) x
-    WHERE "Message"."id" = x."messageId"`;
-  for (const table of [Prisma.raw('"Receipt"'), Prisma.raw('"ExpiredReceipt"')]) {
-    await tx.$executeRaw`DELETE FROM ${table} WHERE "userId" IN (${Prisma.join(ids)})
-      AND EXISTS (SELECT 1 FROM "Message" m WHERE m."id" = ${table}."messageId" AND m."conversationId" = ${key})`;
+    await tx.departure.createMany({ data: stays });
+    await tx.receiptTakeback.createMany({ data: stays });
   }
 }

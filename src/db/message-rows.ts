@@ -12,6 +12,7 @@ export type MessageRow = {
   needReadReceipt: boolean;
   /** The current audience: members at send time, less the sender, less those who left since. */
   audienceCount: number;
+  /** The current readers: those who left are out of it from their leave on (currentReadCount). */
   readCount: number;
   createdAt: Date;
   /** Set once retention removed (or began removing) the per-reader receipt rows. */
@@ -57,9 +58,35 @@ export function currentAudience(alias: string): string {
       AND d."joinSeq" < ${alias}."seq" AND d."userId" <> ${alias}."senderId")`;
 }
 
+/**
+ * Whether the read `receipt` (a Receipt or ExpiredReceipt row) of the message row `message` is
+ * one a leave has yet to take back: its reader left, and the stay that leave ended covers the
+ * message. Such reads are no longer counted or listed; the leave sweeper deletes them later.
+ * Stays of one user are disjoint in seq, so a rejoined member's new reads are never covered.
+ */
+export function awaitingTakeback(receipt: string, message: string): string {
+  return `EXISTS (SELECT 1 FROM "ReceiptTakeback" t
+    WHERE t."conversationId" = ${message}."conversationId" AND t."leaveSeq" >= ${message}."seq"
+      AND t."userId" = ${receipt}."userId" AND t."joinSeq" < ${message}."seq")`;
+}
+
+/**
+ * The current readCount of the message row `alias`: the stored one, less the reads of those
+ * who left and whose reads the sweeper has not taken back yet. Only unswept leaves have a
+ * ReceiptTakeback row, so this walks a few rows (one index range), with a key probe each.
+ */
+export function currentReadCount(alias: string): string {
+  const readBy = (table: string) => `EXISTS (SELECT 1 FROM "${table}" x
+        WHERE x."messageId" = ${alias}."id" AND x."userId" = t."userId")`;
+  return `${alias}."readCount" - (SELECT COUNT(*) FROM "ReceiptTakeback" t
+    WHERE t."conversationId" = ${alias}."conversationId" AND t."leaveSeq" >= ${alias}."seq"
+      AND t."joinSeq" < ${alias}."seq" AND (${readBy('Receipt')} OR ${readBy('ExpiredReceipt')}))`;
+}
+
 /** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */
 export const MESSAGE_COLUMNS = `m."id", m."conversationId", m."seq", m."senderId", m."text", m."needReadReceipt",
-  ${currentAudience('m')} AS "audienceCount", m."readCount", m."createdAt", m."receiptsExpiredAt", c."groupId", g."type" AS "groupType"`;
+  ${currentAudience('m')} AS "audienceCount", ${currentReadCount('m')} AS "readCount", m."createdAt",
+  m."receiptsExpiredAt", c."groupId", g."type" AS "groupType"`;
 export const MESSAGE_JOINS = `JOIN "Conversation" c ON c."id" = m."conversationId" LEFT JOIN "Group" g ON g."id" = c."groupId"`;
 
 type RawClient = Pick<Tx, '$queryRaw'>;

@@ -11,15 +11,18 @@ import { inTransaction, lockConversationSeq, type Tx } from '../db/transaction.t
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, notFound } from './errors.ts';
 import { groupKey } from './ids.ts';
+import type { LeaveSweep } from './leave-sweep.ts';
 import { announceJoined } from './live-chats.ts';
 
 export type CreateGroupInput = { groupID?: string | null; name: string; type: GroupType; memberIDs: string[] };
 
 export class GroupService {
   private readonly deps: ServiceDeps;
+  private readonly leaveSweep: LeaveSweep;
 
-  constructor(deps: ServiceDeps) {
+  constructor(deps: ServiceDeps, leaveSweep: LeaveSweep) {
     this.deps = deps;
+    this.leaveSweep = leaveSweep;
   }
 
   /** The creator is always a member and the owner. */
@@ -74,12 +77,13 @@ export class GroupService {
   /**
    * The owner may remove anyone else; any member may remove themselves. A member who leaves
    * drops out of every message's audience and read list, so read + unread stays the audience:
-   * the leave writes a Departure row instead of touching each message (see removeLeavers).
+   * the leave writes a Departure row instead of touching each message, and the leave sweeper
+   * deletes the leaver's reads after it has returned (see removeLeavers).
    */
   async removeMembers(callerID: string, groupID: string, userIDs: string[]) {
     const key = groupKey(groupID);
     const { db, provider } = this.deps;
-    return inTransaction(db, async (tx) => {
+    const group = await inTransaction(db, async (tx) => {
       const { group } = await this.requireMember(tx, callerID, groupID);
       const targets = [...new Set(userIDs)];
       // Permission first: a member who tries to remove the owner is refused, not corrected.
@@ -93,9 +97,11 @@ export class GroupService {
       const leaving = await lockLeavers(tx, provider, key, targets);
       if (leaving.length === 0) return group;
       await tx.conversation.update({ where: { id: key }, data: { memberCount: { decrement: leaving.length } } });
-      await removeLeavers(tx, provider, key, leaving, leaveSeq);
+      await removeLeavers(tx, key, leaving, leaveSeq);
       return group;
     });
+    this.leaveSweep.wake();
+    return group;
   }
 
   /** The group and its lastSeq (see findMemberGroup); NOT_FOUND, or FORBIDDEN for a non-member. */

@@ -3,6 +3,7 @@
 import { ConversationService } from './conversations.ts';
 import type { ServiceDeps } from './deps.ts';
 import { GroupService } from './groups.ts';
+import { LeaveSweep } from './leave-sweep.ts';
 import { LiveChats } from './live-chats.ts';
 import { MessageReadService } from './message-reads.ts';
 import { MessageService } from './messages.ts';
@@ -17,15 +18,17 @@ export function createServices(deps: ServiceDeps) {
   const conversations = new ConversationService(deps, users);
   const messages = new MessageService(deps, conversations);
   const receipts = new ReceiptService(deps, messages);
+  const leaveSweep = new LeaveSweep(deps);
   return {
     users,
     conversations,
     messages,
     receipts,
     readMembers: new ReadMemberService(deps, messages, receipts),
-    groups: new GroupService(deps),
+    groups: new GroupService(deps, leaveSweep),
     recentReaders: new RecentReaderService(deps),
     retention: new ReceiptRetention(deps),
+    leaveSweep,
     messageReads: new MessageReadService(deps),
     liveChats: new LiveChats(deps),
   };

@@ -53,10 +53,12 @@ export class MessageService {
       if (clientMsgID) {
         const original = await tx.message.findUnique({
           where: { senderId_clientMsgId: { senderId: senderID, clientMsgId: clientMsgID } },
-          select: messageSelect,
+          select: { id: true },
         });
         repeated = original !== null;
-        if (original) return original;
+        // An earlier message: members may have left since, so its figures are counted as any
+        // read counts them, not taken from the stored columns.
+        if (original) return (await loadRows(tx, [original.id])).get(original.id) as MessageRow;
       }
       if (ref.kind === 'C2C') await this.conversations.ensureC2C(tx, senderID, ref.peerID);
       else if (!(await tx.conversation.count({ where: { id: ref.key } }))) {

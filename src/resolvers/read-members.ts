@@ -1,5 +1,6 @@
 // Who has and has not read a group message, for its sender, in keyset pages: no OFFSET, so
 // page 1,000 costs what page 1 costs, and a read that lands while paging never shifts a page.
+import { awaitingTakeback } from '../db/message-rows.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 import { badInput, forbidden, receiptExpired, receiptNotFound, receiptsWithheld } from './errors.ts';
@@ -80,14 +81,18 @@ export class ReadMemberService {
     return { edges: edges.slice(0, first), hasNextPage: edges.length > first };
   }
 
-  /** Receipts after a rank, in rank order, with their users: one statement on the (messageId, rank) index. */
+  /**
+   * Receipts after a rank, in rank order, with their users: one statement on the (messageId,
+   * rank) index. Those of readers who left are skipped until the leave sweeper deletes them:
+   * the ranks keep their order, so the keyset stays exact either way.
+   */
   private async readPage(msgID: number, take: number, afterRank: number): Promise<ReadMemberEdge[]> {
     const rows = await this.deps.db.$queryRaw<
       (RawUser & { rank: number | bigint; readAt: Date | string })[]
     >(Prisma.sql`
       SELECT r."rank", r."readAt", u."id", u."readReceiptsEnabled", u."nickname", u."faceURL", u."createdAt"
-      FROM "Receipt" r JOIN "User" u ON u."id" = r."userId"
-      WHERE r."messageId" = ${msgID} AND r."rank" > ${afterRank}
+      FROM "Message" m JOIN "Receipt" r ON r."messageId" = m."id" JOIN "User" u ON u."id" = r."userId"
+      WHERE m."id" = ${msgID} AND r."rank" > ${afterRank} AND NOT ${Prisma.raw(awaitingTakeback('r', 'm'))}
       ORDER BY r."rank"
       LIMIT ${take}`);
     return rows.map((r) => ({

@@ -4,6 +4,7 @@
 // for their users. A window function (ROW_NUMBER() OVER (PARTITION BY messageId ORDER BY rank
 // DESC) <= first) would number every receipt of every message first: O(readers), 100,000 rows
 // for one message of a big group, where these plans read `first` index entries per message.
+import { awaitingTakeback } from '../db/message-rows.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -45,11 +46,14 @@ export class RecentReaderService {
   /** Each message's `first` highest ranks, through the (messageId, rank) index only. */
   private latestRanks(viewerID: string, msgIDs: number[], first: number): Prisma.Sql {
     const messages = Prisma.sql`m."id" IN (${Prisma.join(msgIDs)}) AND m."senderId" = ${viewerID}`;
+    // Readers who left are skipped until the leave sweeper deletes their receipts.
+    const gone = (receipt: string) => Prisma.raw(awaitingTakeback(receipt, 'm'));
     if (this.deps.provider === 'postgresql') {
       return Prisma.sql`
         SELECT m."id" AS "messageId", r."userId", r."rank" FROM "Message" m
         CROSS JOIN LATERAL (
-          SELECT x."userId", x."rank" FROM "Receipt" x WHERE x."messageId" = m."id" ORDER BY x."rank" DESC LIMIT ${first}
+          SELECT x."userId", x."rank" FROM "Receipt" x WHERE x."messageId" = m."id" AND NOT ${gone('x')}
+          ORDER BY x."rank" DESC LIMIT ${first}
         ) r
         WHERE ${messages}`;
     }
@@ -57,8 +61,9 @@ export class RecentReaderService {
     return Prisma.sql`
       SELECT m."id" AS "messageId", r."userId", r."rank" FROM "Message" m
       JOIN "Receipt" r ON r."messageId" = m."id" AND r."rank" >= COALESCE((
-        SELECT x."rank" FROM "Receipt" x WHERE x."messageId" = m."id" ORDER BY x."rank" DESC LIMIT 1 OFFSET ${first - 1}
+        SELECT x."rank" FROM "Receipt" x WHERE x."messageId" = m."id" AND NOT ${gone('x')}
+        ORDER BY x."rank" DESC LIMIT 1 OFFSET ${first - 1}
       ), 0)
-      WHERE ${messages}`;
+      WHERE ${messages} AND NOT ${gone('r')}`;
   }
 }

@@ -3,7 +3,8 @@
 // transaction with a pause between, so the sweep never holds the writer long. What stays:
 // - the counters on the message row (readCount, audienceCount): the figures never change;
 // - who read it, as bare (messageId, userId) pairs (ExpiredReceipt): a late markRead must be
-//   counted exactly once, and a leave must take its reader's read out of readCount. Anything
+//   counted exactly once, and a leave must take its reader's read out of readCount (the leave
+//   sweeper deletes a leaver's pairs as it does their rows, see leave-sweep.ts). Anything
 //   smaller (a bloom filter, a bitmap over members) would either miscount or need a member
 //   numbering this schema does not have;
 // - Message.receiptsExpiredAt, set in the first batch's transaction: from then on readMembers
@@ -16,6 +17,7 @@
 import { inTransaction, lockMessages, type Tx } from '../db/transaction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ServiceDeps } from './deps.ts';
+import { SweepLoop, stepUntilDone } from './sweep-loop.ts';
 
 /**
  * Messages one step looks at past the cursor. Bounds a step's statements (about four per group
@@ -32,16 +34,18 @@ type ScannedMessage = { id: Int; createdAt: Date | string; needReadReceipt: bool
 export type SweepStep = { moved: number; more: boolean };
 
 export class ReceiptRetention {
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private wake: (() => void) | null = null;
-
   private readonly deps: ServiceDeps;
   private readonly now: () => Date;
+  private readonly loop: SweepLoop;
 
   constructor(deps: ServiceDeps, now: () => Date = () => new Date()) {
     this.deps = deps;
     this.now = now;
+    this.loop = new SweepLoop(
+      'retention',
+      async () => (await this.step()).more,
+      () => deps.config.retention,
+    );
   }
 
   /** The same sweep on another clock (tests move time forward with it), optionally with another retention (the bench). */
@@ -52,25 +56,19 @@ export class ReceiptRetention {
 
   /** Runs the sweep in the background until stop(); does nothing without RECEIPT_RETENTION_DAYS. */
   start(): void {
-    if (this.deps.config.retention.days === undefined || this.loop) return;
-    this.stopped = false;
-    this.loop = this.run();
+    if (this.deps.config.retention.days !== undefined) this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Steps until nothing is left to remove; returns the receipt rows it moved. */
-  async sweepAll(): Promise<number> {
-    let moved = 0;
-    for (let step = await this.step(); ; step = await this.step()) {
-      moved += step.moved;
-      if (!step.more) return moved;
-    }
+  sweepAll(): Promise<number> {
+    return stepUntilDone(
+      () => this.step(),
+      (s) => s.moved,
+    );
   }
 
   /**
@@ -150,25 +148,5 @@ export class ReceiptRetention {
     const [row] = await tx.$queryRaw<{ afterMessageId: Int }[]>`
       SELECT "afterMessageId" FROM "ReceiptSweep" WHERE "id" = ${CURSOR_ID} ${lock}`;
     return Number(row.afterMessageId);
-  }
-
-  private async run(): Promise<void> {
-    const { pauseMs, intervalMs } = this.deps.config.retention;
-    while (!this.stopped) {
-      let more = false;
-      try {
-        more = (await this.step()).more;
-      } catch (error) {
-        console.error('[retention] sweep step failed; retrying after the interval', error);
-      }
-      if (this.stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, more ? pauseMs : intervalMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
   }
 }

@@ -102,6 +102,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
       });
       observability.watchWebSockets(ws.wsServer);
       services.retention.start(); // with RECEIPT_RETENTION_DAYS only
+      services.leaveSweep.start();
       return urlOf(httpServer.address() as AddressInfo, yoga.graphqlEndpoint);
     },
     /**
@@ -111,6 +112,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
     async stop(graceMs = 10_000): Promise<void> {
       if (httpServer) await drainHttp(httpServer, () => ws?.close(), graceMs);
       await services.retention.stop();
+      await services.leaveSweep.stop();
       await pubsubHandle.close();
       await db.$disconnect();
       await observability.flush();

@@ -186,6 +186,9 @@ describe('leaving while reading', () => {
 
     const conversation = await t.db.conversation.findUniqueOrThrow({ where: { id: 'GROUPexit' } });
     expect(conversation.memberCount).toBe(41);
+    // Exact from the leaves on; then the leave sweeper takes the leavers' reads back.
+    for (const msgID of msgIDs) expect(await counts(t, 'host', msgID)).toEqual({ readCount: 30, unreadCount: 10 });
+    await t.app.services.leaveSweep.sweepAll();
     for (const msgID of msgIDs) {
       expect(await counts(t, 'host', msgID)).toEqual({ readCount: 30, unreadCount: 10 });
       // The stored audience stays as at send time (60); the 20 departures are counted when read.
@@ -221,6 +224,8 @@ describe('removing many members at once while they read', () => {
     expect(rollbacks).toBe(0);
     const codes = errorsOf(results).map((e) => e.extensions?.code);
     expect(new Set(codes)).toEqual(new Set(codes.length ? ['FORBIDDEN'] : []));
+    for (const msgID of msgIDs) expect(await counts(t, 'chief', msgID)).toEqual({ readCount: 30, unreadCount: 0 });
+    await t.app.services.leaveSweep.sweepAll();
     for (const msgID of msgIDs) {
       expect(await counts(t, 'chief', msgID)).toEqual({ readCount: 30, unreadCount: 0 });
       const message = await t.db.message.findUniqueOrThrow({ where: { id: Number(msgID) } });

@@ -7,7 +7,14 @@
 // onQuery and traced, as Prisma's are.
 import pg from 'pg';
 import type { QueryListener } from '../client.ts';
-import { currentAudience, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
+import {
+  currentAudience,
+  currentReadCount,
+  MESSAGE_COLUMNS,
+  MESSAGE_JOINS,
+  type RawMessageRow,
+  toMessageRow,
+} from '../message-rows.ts';
 import { coveringReadAt } from '../peer-reads.ts';
 import { isRetryable, TRANSACTION_ATTEMPTS } from '../transaction.ts';
 import { traceStatement } from './trace.ts';
@@ -39,7 +46,7 @@ const SQL = {
     WHERE x."readAt" IS NOT NULL`,
   addReaders: `UPDATE "Message" m SET "readCount" = m."readCount" + a.n, "lastReadRank" = m."lastReadRank" + a.n
     FROM unnest($1::int[], $2::int[]) AS a(id, n) WHERE m."id" = a.id
-    RETURNING m."id", m."readCount", ${currentAudience('m')} AS "audienceCount", m."lastReadRank"`,
+    RETURNING m."id", ${currentReadCount('m')} AS "readCount", ${currentAudience('m')} AS "audienceCount", m."lastReadRank"`,
   insertReceipts: `INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
     SELECT a.id, a.u, a.r, CAST($4 AS TIMESTAMP(3)) FROM unnest($1::int[], $2::text[], $3::int[]) AS a(id, u, r)`,
   insertExpired: `INSERT INTO "ExpiredReceipt" ("messageId", "userId") SELECT * FROM unnest($1::int[], $2::text[])`,
@@ -138,14 +145,14 @@ function postgresReadStore(query: Query): ReadStore {
       return firstReadsByPair(rows);
     },
     async addReaders(added) {
-      const rows = await query<{ id: number; readCount: number; audienceCount: string; lastReadRank: number }>(
+      const rows = await query<{ id: number; readCount: string; audienceCount: string; lastReadRank: number }>(
         'addReaders',
         [[...added.keys()], [...added.values()]],
       );
       return new Map<number, Counters>(
         rows.map((r) => [
           r.id,
-          { readCount: r.readCount, audienceCount: Number(r.audienceCount), lastReadRank: r.lastReadRank },
+          { readCount: Number(r.readCount), audienceCount: Number(r.audienceCount), lastReadRank: r.lastReadRank },
         ]),
       );
     },

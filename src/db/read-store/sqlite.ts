@@ -5,7 +5,14 @@
 // Prisma's query log, so statement counts and logs cover this path too.
 import type Database from 'better-sqlite3';
 import type { QueryListener } from '../client.ts';
-import { currentAudience, MESSAGE_COLUMNS, MESSAGE_JOINS, type RawMessageRow, toMessageRow } from '../message-rows.ts';
+import {
+  currentAudience,
+  currentReadCount,
+  MESSAGE_COLUMNS,
+  MESSAGE_JOINS,
+  type RawMessageRow,
+  toMessageRow,
+} from '../message-rows.ts';
 import { coveringReadAt } from '../peer-reads.ts';
 import type { SqliteConnection } from '../sqlite-adapter.ts';
 import { traceStatement } from './trace.ts';
@@ -43,7 +50,8 @@ const SQL = {
   // Each JSON element is [messageId, readers added].
   addReaders: `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
     FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
-    RETURNING "Message"."id", "readCount", ${currentAudience('"Message"')} AS "audienceCount", "lastReadRank"`,
+    RETURNING "Message"."id", ${currentReadCount('"Message"')} AS "readCount", ${currentAudience('"Message"')} AS "audienceCount",
+      "lastReadRank"`,
   // Each JSON element is [messageId, userId, rank].
   insertReceipts: `INSERT INTO "Receipt" ("messageId", "userId", "rank", "readAt")
     SELECT r."value" ->> 0, r."value" ->> 1, r."value" ->> 2, ? FROM json_each(?) r`,
