@@ -85,7 +85,14 @@ export function postgresReadTransaction(pool: pg.Pool, onQuery?: QueryListener):
         onQuery?.(sql);
         return client.query(sql);
       };
+      // A connection lost while checked out (PostgreSQL restarting) emits 'error' here, not in
+      // the pool; without a listener that would crash the process. The query in flight fails
+      // too, and the connection is closed on release instead of going back to the pool.
       let broken: Error | undefined;
+      const lost = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', lost);
       try {
         await control('BEGIN');
         const result = await work(postgresReadStore(query));
@@ -93,11 +100,12 @@ export function postgresReadTransaction(pool: pg.Pool, onQuery?: QueryListener):
         return result;
       } catch (error) {
         await control('ROLLBACK').catch((rollbackFailed: Error) => {
-          broken = rollbackFailed;
+          broken ??= rollbackFailed;
         });
         if (attempt >= TRANSACTION_ATTEMPTS || !isRetryable(error)) throw error;
       } finally {
-        // A connection that could not even roll back is closed, not handed to the next caller.
+        // A connection that was lost or could not even roll back is closed, not handed on.
+        client.removeListener('error', lost);
         client.release(broken);
       }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
