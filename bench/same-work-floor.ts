@@ -1,10 +1,11 @@
 // W1's floor: markRead's work written by hand. The same checks (every message exists, one
 // conversation, the reader is a member, not the sender, the message asks for receipts in a group
-// type that has them, the reader shares receipts, the reader was in the audience, no receipt yet),
-// the same writes (counters bumped once per message, receipts inserted at their ranks), and the
-// same group commit (calls that arrive while a batch is written go together in the next
-// transaction, one event-loop turn after the first). What it leaves out is GraphQL, HTTP
-// handling, auth and Prisma. With `checks: false` it is the writes-only bound: no reads at all.
+// type that has them, the reader shares receipts, the reader was in the audience, no receipt yet,
+// nor a read whose receipt retention removed), the same writes (counters bumped once per message,
+// receipts inserted at their ranks), and the same group commit (calls that arrive while a batch
+// is written go together in the next transaction, one event-loop turn after the first). What it
+// leaves out is GraphQL, HTTP handling, auth and Prisma. With `checks: false` it is the
+// writes-only bound: no reads at all.
 import type { Queryable, RawDb } from './raw-db.ts';
 import { stamp } from './seed.ts';
 
@@ -105,9 +106,11 @@ async function writeBatch(raw: RawDb, calls: Call[], checks: boolean) {
     if (!sqlite) await q.all(`SELECT "id" FROM "Message" WHERE "id" = ANY(?::int[]) ORDER BY "id" FOR UPDATE`, [ids]);
     if (checks) {
       const readers = unique([...pairs.values()].map((p) => p.readerID));
+      // Reads whose rows retention removed (ExpiredReceipt) are reads too, as the service counts them.
       const existing = await q.all<{ messageId: number; userId: string }>(
-        `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}`,
-        [param(ids), param(readers)],
+        `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}
+         UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}`,
+        [param(ids), param(readers), param(ids), param(readers)],
       );
       for (const r of existing) pairs.delete(`${r.messageId} ${r.userId}`);
       if (pairs.size === 0) return;
