@@ -1,7 +1,8 @@
 // The comparison server: a bare graphql-yoga with graphql-ws, in the benchmark's process (same
 // Node, same machine), with no database, auth, plugins or limits. `{ me { id } }` answers a
-// constant; receiptUpdated delivers whatever the benchmark publishes for a socket's user, taken
-// as-is from its connectionParams.authorization (not verified: there is nothing to protect).
+// constant, and so does markRead (W1's ceiling: GraphQL over yoga.fetch with no work behind it);
+// receiptUpdated delivers whatever the benchmark publishes for a socket's user, taken as-is from
+// its connectionParams.authorization (not verified: there is nothing to protect).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
@@ -31,6 +32,8 @@ export type BareServer = {
   wsUrl: string;
   /** Delivers `receipt` to every receiptUpdated subscription of the user with this authorization. */
   publish(authorization: string, receipt: Record<string, unknown>): void;
+  /** In-process requests, as W1 drives the service (yoga.fetch). */
+  fetch(url: string, init: RequestInit): Promise<Response>;
   close(): Promise<void>;
 };
 
@@ -47,6 +50,7 @@ const typeDefs = /* GraphQL */ `
     unreadCount: Int!
   }
   type Query { me: User! }
+  type Mutation { markRead(msgIDs: [ID!]!): [MessageReceipt!]! }
   type Subscription { receiptUpdated(conversationID: String): MessageReceipt! }
 `;
 
@@ -56,6 +60,10 @@ export async function startBareServer(): Promise<BareServer> {
     typeDefs,
     resolvers: {
       Query: { me: () => ({ id: 'bare' }) },
+      Mutation: {
+        markRead: (_root: unknown, { msgIDs }: { msgIDs: string[] }) =>
+          msgIDs.map((msgID) => ({ msgID, conversationID: 'bare', isPeerRead: false, readCount: 1, unreadCount: 0 })),
+      },
       Subscription: {
         receiptUpdated: {
           subscribe: (_root: unknown, _args: unknown, ctx: Context) => pubsub.subscribe('receipts', ctx.user ?? ''),
@@ -77,6 +85,7 @@ export async function startBareServer(): Promise<BareServer> {
     httpUrl: `http://127.0.0.1:${port}${yoga.graphqlEndpoint}`,
     wsUrl: `ws://127.0.0.1:${port}${yoga.graphqlEndpoint}`,
     publish: (authorization, receipt) => pubsub.publish('receipts', authorization, receipt),
+    fetch: (url, init) => Promise.resolve(yoga.fetch(url, init)),
     async close() {
       await ws.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));

@@ -3,9 +3,12 @@
 // type that has them, the reader shares receipts, the reader was in the audience, no receipt yet,
 // not even one retention kept as a pair), the figures the sender's live event carries (readCount
 // and the current audience), the same writes (counters bumped once per message, receipts inserted
-// at their ranks), and the same group commit (calls that arrive while a batch is written go together in the next
-// transaction, one event-loop turn after the first). What it leaves out is GraphQL, HTTP
-// handling, auth and Prisma. With `checks: false` it is the writes-only bound: no reads at all.
+// at their ranks), and the same group commit (calls that arrive while a batch is written go
+// together in the next transaction, one event-loop turn after the first). What it leaves out is
+// GraphQL, HTTP handling, auth and Prisma. With `checks: false` it is the writes-only bound: no
+// reads at all.
+import { currentAudience, currentReadCount } from '../src/db/message-rows.ts';
+import { coveringReadAt } from '../src/db/peer-reads.ts';
 import type { Queryable, RawDb } from './raw-db.ts';
 import { stamp } from './seed.ts';
 
@@ -26,9 +29,12 @@ type Msg = {
 
 const unique = <T>(values: T[]) => [...new Set(values)];
 
-/** The figures the sender's live event carries: the audience at send time less those who left since. */
-const AUDIENCE = (m: string) => `${m}."audienceCount" - (SELECT COUNT(*) FROM "Departure" d
-  WHERE d."conversationId" = ${m}."conversationId" AND d."leaveSeq" >= ${m}."seq" AND d."joinSeq" < ${m}."seq" AND d."userId" <> ${m}."senderId")`;
+/**
+ * The figures the sender's live event carries: readCount less the reads of leavers not swept yet,
+ * and the audience at send time less those who left since. The service's own SQL fragments: the
+ * floor writes by hand how it calls them, not what they compute.
+ */
+const FIGURES = (m: string) => `${currentReadCount(m)} AS "readCount", ${currentAudience(m)} AS "audienceCount"`;
 
 /** Lists as one parameter: JSON for SQLite's json_each, an array for PostgreSQL's ANY. */
 function listSql(raw: RawDb) {
@@ -110,10 +116,17 @@ async function writeBatch(raw: RawDb, calls: Call[], checks: boolean) {
     if (!sqlite) await q.all(`SELECT "id" FROM "Message" WHERE "id" = ANY(?::int[]) ORDER BY "id" FOR UPDATE`, [ids]);
     if (checks) {
       const readers = unique([...pairs.values()].map((p) => p.readerID));
+      // Reads whose rows retention removed (ExpiredReceipt) are reads too, as the service counts
+      // them, and so is a one-to-one message covered by a conversation read.
       const existing = await q.all<{ messageId: number; userId: string }>(
         `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}
-         UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}`,
-        [param(ids), param(readers), param(ids), param(readers)],
+         UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}
+         UNION ALL SELECT x."messageId", x."userId", x."readAt" FROM (
+           SELECT m."id" AS "messageId", p."userId", ${coveringReadAt('m', 'p."userId"')} AS "readAt"
+           FROM "Message" m JOIN "Participant" p ON p."conversationId" = m."conversationId"
+           WHERE ${inList('m."id"', 'int')} AND ${inList('p."userId"', 'text')}) x
+         WHERE x."readAt" IS NOT NULL`,
+        [param(ids), param(readers), param(ids), param(readers), param(ids), param(readers)],
       );
       for (const r of existing) pairs.delete(`${r.messageId} ${r.userId}`);
       if (pairs.size === 0) return;
@@ -125,13 +138,13 @@ async function writeBatch(raw: RawDb, calls: Call[], checks: boolean) {
       ? await q.all<{ id: number; lastReadRank: number }>(
           `UPDATE "Message" SET "readCount" = "readCount" + (a."value" ->> 1), "lastReadRank" = "lastReadRank" + (a."value" ->> 1)
            FROM json_each(?) a WHERE "Message"."id" = (a."value" ->> 0)
-           RETURNING "Message"."id", "lastReadRank", "readCount", ${AUDIENCE('"Message"')} AS "audienceCount"`,
+           RETURNING "Message"."id", "lastReadRank", ${FIGURES('"Message"')}`,
           [JSON.stringify(increments)],
         )
       : await q.all<{ id: number; lastReadRank: number }>(
           `UPDATE "Message" m SET "readCount" = m."readCount" + a.n, "lastReadRank" = m."lastReadRank" + a.n
            FROM unnest(?::int[], ?::int[]) AS a(id, n) WHERE m."id" = a.id
-           RETURNING m."id", m."lastReadRank", m."readCount", ${AUDIENCE('m')} AS "audienceCount"`,
+           RETURNING m."id", m."lastReadRank", ${FIGURES('m')}`,
           [increments.map((i) => i[0]), increments.map((i) => i[1])],
         );
     const receipts = after.flatMap(({ id, lastReadRank }) => {

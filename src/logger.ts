@@ -82,6 +82,8 @@ export function yogaLogger(logger: Logger) {
   const at =
     (level: 'trace' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
+      // Yoga traces every request's phases: nothing is formatted for a level that is off.
+      if (!logger.isLevelEnabled(level)) return;
       const error = args.find((arg) => arg instanceof Error);
       const text = args
         .filter((arg) => !(arg instanceof Error))

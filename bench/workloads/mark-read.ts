@@ -1,14 +1,18 @@
 // W1: receipts/second through markRead, with concurrent readers of one message of the big group,
 // and with batches of 30 ids; each round on fresh messages. Beside it, the same-work floor (the
-// same checks and writes with the same group commit, by hand: see same-work-floor.ts) and the
-// writes-only bound. Rounds of the three interleave, in a rotating order, so drift on a shared
-// machine lands on all of them; figures are the median over rounds, with their spread.
+// same checks and writes with the same group commit, by hand: see same-work-floor.ts), the
+// writes-only bound, and a bare graphql-yoga answering the same markRead request through
+// yoga.fetch with no work at all: the ceiling of any Yoga service, the GraphQL cost alone. Rounds
+// of the four interleave, in a rotating order, so drift on a shared machine lands on all of
+// them; figures are the median over rounds, with their spread.
+import { type BareServer, startBareServer } from '../bare-yoga.ts';
+import { MARK_READ } from '../client.ts';
 import { FloorWriter } from '../same-work-floor.ts';
 import { userID } from '../seed-plan.ts';
 import { runPool, type Summary, summarize } from '../stats.ts';
 import { type BenchContext, type Figure, figure, type Target, type Workload } from '../types.ts';
 
-const SIDES = ['gql', 'floor', 'bound'] as const;
+const SIDES = ['gql', 'floor', 'bound', 'bareYoga'] as const;
 type Side = (typeof SIDES)[number];
 type Rounds = { rates: number[]; latencies: number[] };
 type Op = (round: number, call: number) => Promise<unknown>;
@@ -57,6 +61,17 @@ async function expectCounts(ctx: BenchContext, ids: number[], readCount: number)
   }
 }
 
+/** markRead on the bare Yoga, sent and read back as BenchClient sends it to the service. */
+async function bareMarkRead(bare: BareServer, authorization: string, msgIDs: number[]) {
+  const response = await bare.fetch('http://bench/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query: MARK_READ, variables: { msgIDs: msgIDs.map(String) } }),
+  });
+  const result = (await response.json()) as { errors?: unknown[] };
+  if (result.errors?.length) throw new Error(`bare Yoga: ${JSON.stringify(result.errors)}`);
+}
+
 const spread = (s: Summary) =>
   `${Math.round(s.median)} (${Math.round(s.min ?? s.median)}–${Math.round(s.max ?? s.median)})`;
 
@@ -71,23 +86,31 @@ export const markReadWorkload: Workload = {
     const ids = seed.ids;
     const floor = new FloorWriter(raw, true);
     const bound = new FloorWriter(raw, false);
+    const bare = await startBareServer();
+    const authorization = await client.authorization(readers[0]);
 
-    const singleRun = await countCommits(ctx, () =>
-      measure(rounds, singleCalls, concurrency, 1, {
-        gql: (r, i) => client.markRead(readers[i], [ids.singleGql[r]]),
-        floor: (r, i) => floor.markRead(readers[i], [ids.singleFloor[r]]),
-        bound: (r, i) => bound.markRead(readers[i], [ids.singleBound[r]]),
-      }),
-    );
-    await expectCounts(ctx, [...ids.singleGql, ...ids.singleFloor, ...ids.singleBound], singleCalls);
-    const batchRun = await countCommits(ctx, () =>
-      measure(rounds, batchCalls, concurrency, batchSize, {
-        gql: (r, i) => client.markRead(readers[i], ids.batchGql[r]),
-        floor: (r, i) => floor.markRead(readers[i], ids.batchFloor[r]),
-        bound: (r, i) => bound.markRead(readers[i], ids.batchBound[r]),
-      }),
-    );
-    await expectCounts(ctx, [...ids.batchGql, ...ids.batchFloor, ...ids.batchBound].flat(), batchCalls);
+    const [singleRun, batchRun] = await measureBoth().finally(() => bare.close());
+    async function measureBoth() {
+      const singleRun = await countCommits(ctx, () =>
+        measure(rounds, singleCalls, concurrency, 1, {
+          gql: (r, i) => client.markRead(readers[i], [ids.singleGql[r]]),
+          floor: (r, i) => floor.markRead(readers[i], [ids.singleFloor[r]]),
+          bound: (r, i) => bound.markRead(readers[i], [ids.singleBound[r]]),
+          bareYoga: (r) => bareMarkRead(bare, authorization, [ids.singleGql[r]]),
+        }),
+      );
+      await expectCounts(ctx, [...ids.singleGql, ...ids.singleFloor, ...ids.singleBound], singleCalls);
+      const batchRun = await countCommits(ctx, () =>
+        measure(rounds, batchCalls, concurrency, batchSize, {
+          gql: (r, i) => client.markRead(readers[i], ids.batchGql[r]),
+          floor: (r, i) => floor.markRead(readers[i], ids.batchFloor[r]),
+          bound: (r, i) => bound.markRead(readers[i], ids.batchBound[r]),
+          bareYoga: (r) => bareMarkRead(bare, authorization, ids.batchGql[r]),
+        }),
+      );
+      await expectCounts(ctx, [...ids.batchGql, ...ids.batchFloor, ...ids.batchBound].flat(), batchCalls);
+      return [singleRun, batchRun] as const;
+    }
 
     const members = scale.bigGroup.toLocaleString('en-US');
     const figures: Figure[] = [];
@@ -95,11 +118,12 @@ export const markReadWorkload: Workload = {
     const notes: string[] = [];
     const add = (short: string, detail: string, m: Record<Side, Rounds>, goal: number) => {
       const label = `${short} ${detail}, ${concurrency} readers in flight`;
-      const [gql, same, writes] = SIDES.map((s) => summarize(m[s].rates, true));
+      const [gql, same, writes, bareYoga] = SIDES.map((s) => summarize(m[s].rates, true));
       const rate = figure('W1', `${label}: receipts/s`, 'receipts/s', gql, same, true);
       figures.push(
         rate,
         figure('W1', `${label}: writes-only bound, receipts/s`, 'receipts/s', writes, undefined, true),
+        figure('W1', `${label}: bare graphql-yoga, no work, receipts/s`, 'receipts/s', bareYoga, undefined, true),
         figure('W1', `${label}: latency per call`, 'ms', summarize(m.gql.latencies), summarize(m.floor.latencies)),
       );
       const ratio = rate.ratio ?? 0;
@@ -111,6 +135,7 @@ export const markReadWorkload: Workload = {
       });
       notes.push(
         `${short}: receipts/s, median (min–max) over ${gql.n} interleaved rounds: GraphQL ${spread(gql)}; same-work floor ${spread(same)}; writes-only bound ${spread(writes)} (GraphQL ${((gql.median / writes.median) * 100).toFixed(0)}% of it)`,
+        `${short}: a bare graphql-yoga answering the same markRead through yoga.fetch with no work behind it: ${spread(bareYoga)} receipts/s, ${((bareYoga.median / same.median) * 100).toFixed(0)}% of the same-work floor (no Yoga service can go past that share)`,
       );
     };
     add('one message', `of a ${members}-member group`, singleRun.result, 0.5);

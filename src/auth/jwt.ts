@@ -93,17 +93,18 @@ export function createTokenVerifier(settings: AuthSettings) {
 
   return async function verifyBearer(header: string | null | undefined): Promise<Identity | null> {
     if (!header) return null;
-    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-    if (!match) throw new AuthError('the Authorization header must be "Bearer <token>"');
-    const token = match[1];
-    const known = verified.get(token);
+    // Remembered by the header as sent (a client sends the same one every time), so a known
+    // one is not parsed again; a header that differs in any byte is verified in full.
+    const known = verified.get(header);
     // The same test as jose's: a token whose exp has come is expired.
     if (known && known.forgetAt > nowSeconds()) return { userID: known.userID, expiresAt: known.expiresAt };
-    if (known) verified.delete(token);
+    if (known) verified.delete(header);
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!match) throw new AuthError('the Authorization header must be "Bearer <token>"');
     try {
-      const identity = await verifyToken(token);
+      const identity = await verifyToken(match[1]);
       if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value as string);
-      verified.set(token, identity);
+      verified.set(header, identity);
       return { userID: identity.userID, expiresAt: identity.expiresAt };
     } catch (error) {
       throw asAuthError(error);

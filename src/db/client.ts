@@ -1,16 +1,11 @@
-// One PrismaClient per server, on the driver adapter that DATABASE_URL names.
+// One PrismaClient per server, on the driver adapter that DATABASE_URL names. Only that
+// provider's client, adapter and driver are loaded, so start-up reads no more than it needs.
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.ts';
-import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { type Logger, oneLine } from '../logger.ts';
 import { watchPool } from '../metrics.ts';
-import { postgresReadTransaction } from './read-store/postgres.ts';
-import { sqliteReadTransaction } from './read-store/sqlite.ts';
 import type { ReadTransaction } from './read-store/types.ts';
-import { serializedSqliteAdapter } from './sqlite-adapter.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
 export type Db = PrismaClient;
@@ -49,17 +44,29 @@ export type Database = {
  * markRead's batches get their own transaction: on SQLite, prepared statements on Prisma's
  * connection (see SqliteConnection); on PostgreSQL, named statements on the pool's connections.
  */
-export function createDb(databaseUrl: string, onQuery?: QueryListener, logger?: Logger): Database {
+export async function createDb(databaseUrl: string, onQuery?: QueryListener, logger?: Logger): Promise<Database> {
   const log = [
     ...(onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : []),
     // Prisma's own lines go through the app's logger, one line each, instead of stderr.
     ...(logger ? (['warn', 'error'] as const).map((level) => ({ emit: 'event' as const, level })) : []),
   ];
   if (providerOf(databaseUrl) === 'sqlite') {
+    const [{ PrismaClient }, { serializedSqliteAdapter }, { sqliteReadTransaction }] = await Promise.all([
+      import('../generated/prisma/client.ts'),
+      import('./sqlite-adapter.ts'),
+      import('./read-store/sqlite.ts'),
+    ]);
     const serialized = serializedSqliteAdapter(sqlitePath(databaseUrl), () => db.$connect());
     const db = listen(new PrismaClient({ adapter: serialized.adapter, log }), onQuery, logger);
     return { db, readTransaction: sqliteReadTransaction(serialized.connection, onQuery) };
   }
+  const [{ PrismaPg }, { default: pg }, { PrismaClient: PostgresPrismaClient }, { postgresReadTransaction }] =
+    await Promise.all([
+      import('@prisma/adapter-pg'),
+      import('pg'),
+      import('../generated/prisma-pg/client.ts'),
+      import('./read-store/postgres.ts'),
+    ]);
   // Our own pool (Prisma ends it on $disconnect), so /metrics can report its use.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
   watchPool(pool);

@@ -2,7 +2,8 @@
 // (nothing listening, name not resolvable yet, still starting or shutting down: 57P03) is
 // retried with backoff for a bounded time, so instances may start before their database; any
 // other refusal (bad password, no such database) fails at once. Either way, one clear line.
-import pg from 'pg';
+// pg is loaded here, on first use: a SQLite server never loads it.
+import type pg from 'pg';
 import { errorCode, StartupError } from '../startup-error.ts';
 
 /** Default for DATABASE_CONNECT_TIMEOUT_SECONDS; see src/config.ts. */
@@ -36,10 +37,11 @@ export async function withStartupConnection<T>(
   timeoutMs: number,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
+  const { Client } = (await import('pg')).default;
   const deadline = Date.now() + timeoutMs;
   let delay = FIRST_RETRY_MS;
   for (let attempt = 1; ; attempt++) {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = new Client({ connectionString: databaseUrl });
     // An error after connect (the server going away) must not become an uncaught 'error' event.
     client.on('error', () => {});
     let connected = false;

@@ -1,8 +1,7 @@
 // Typed topics. In one process events stay in memory; with REDIS_URL they cross instances
-// through Redis, behind the same createPubSub.
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+// through Redis, behind the same createPubSub (the Redis client is loaded only then).
 import { createPubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { eventsPublished } from '../metrics.ts';
 import type { ChatEvent } from '../resolvers/live-chats.ts';
 import type { ReceiptView } from '../resolvers/receipt-view.ts';
@@ -28,10 +27,14 @@ export type PubSub = ReturnType<typeof createPubSub<PubSubEvents>>;
  */
 export type PubSubHandle = { pubsub: PubSub; redis?: Redis; close(): Promise<void>; ping(): Promise<boolean> };
 
-export function createAppPubSub(redisUrl?: string): PubSubHandle {
+export async function createAppPubSub(redisUrl?: string): Promise<PubSubHandle> {
   if (!redisUrl) {
     return { pubsub: counted(createPubSub<PubSubEvents>()), close: async () => {}, ping: async () => true };
   }
+  const [{ Redis }, { createRedisEventTarget }] = await Promise.all([
+    import('ioredis'),
+    import('@graphql-yoga/redis-event-target'),
+  ]);
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const commandClient = new Redis(redisUrl, {

@@ -1,5 +1,10 @@
+import type { User } from '../generated/prisma/client.ts';
 import { builder } from './builder.ts';
 import { faceUrlSchema, nicknameSchema } from './inputs.ts';
+import { selectsOnly } from './selection.ts';
+
+/** User fields made of the id alone (the global `id` and `userID`). */
+const ID_FIELDS = new Set(['id', 'userID']);
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
@@ -19,8 +24,13 @@ export const UserRef = builder.prismaNode('User', {
 builder.queryField('me', (t) =>
   t.prismaField({
     type: 'User',
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.user.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.userID } }),
+    // The caller's row exists (the context creates it on their first request; users are never
+    // deleted), so `me { userID }`, a client asking who it is, is answered without a read.
+    resolve: (query, _root, _args, ctx, info) => {
+      const id = ctx.viewer!.userID;
+      if (selectsOnly(info, ID_FIELDS)) return { id } as User;
+      return ctx.db.user.findUniqueOrThrow({ ...query, where: { id } });
+    },
   }),
 );
 

@@ -34,8 +34,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
   const observability = await createObservability(config, options.logTo);
   const { logger } = observability;
   if (options.migrate !== false) await applyMigrations(config.databaseUrl, config.databaseConnectTimeoutMs);
-  const { db, readTransaction } = createDb(config.databaseUrl, options.onQuery, logger);
-  const pubsubHandle = createAppPubSub(config.redisUrl);
+  const { db, readTransaction } = await createDb(config.databaseUrl, options.onQuery, logger);
+  const pubsubHandle = await createAppPubSub(config.redisUrl);
   const pubsub = pubsubHandle.pubsub;
   const provider = providerOf(config.databaseUrl);
   const services = createServices({ db, provider, config, pubsub, readTransaction });

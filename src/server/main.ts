@@ -1,6 +1,7 @@
-// npm start (`node src/server/main.ts`, on Node's own type stripping): applies pending
-// migrations, then serves GraphQL, GraphiQL and graphql-ws on /graphql. A start-up mistake
-// (a setting, the port, the database) ends in one line on stderr and exit code 1.
+// The server (npm start runs it through start.js; `node src/server/main.ts` runs it on Node's own
+// type stripping too): applies pending migrations, then serves GraphQL, GraphiQL and graphql-ws on
+// /graphql. A start-up mistake (a setting, the port, the database) ends in one line on stderr and
+// exit code 1.
 import { enableCompileCache } from 'node:module';
 import { loadConfig } from '../config.ts';
 import { StartupError } from '../startup-error.ts';

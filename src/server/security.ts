@@ -33,7 +33,7 @@ export function securityPlugins(config: AppConfig, callers: CallerChecks, redis?
       blockFieldSuggestion: { enabled: false },
     }),
     ...(config.production ? [useHiddenSuggestions()] : []),
-    useDisableIntrospection({ isDisabled: () => !config.explorer }),
+    ...(config.explorer ? [] : [useDisableIntrospection()]),
     // "Simple" requests without a bearer token need a custom header (see csrf.ts for why).
     useBearerCSRFPrevention(),
     useRateLimits(config.rateLimits, redis),

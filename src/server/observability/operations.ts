@@ -21,6 +21,8 @@ type Observed = {
   transport: 'http' | 'ws';
   /** GraphQL parameters were read: an operation, not GraphiQL's page. */
   isOperation?: boolean;
+  /** The request was for the GraphQL endpoint (Yoga's parsed URL, read once). */
+  atEndpoint?: boolean;
   operation?: string;
   type?: string;
   user?: string;
@@ -100,6 +102,10 @@ export function useOperationObserver(logger: Logger): Plugin {
       execute: ({ context }, wrapped) => inScope(context, wrapped) as ReturnType<typeof wrapped>,
       subscribe: ({ context }, wrapped) => inScope(context, wrapped) as ReturnType<typeof wrapped>,
     },
+    onRequest({ request, url }) {
+      const observed = byRequest.get(request);
+      if (observed) observed.atEndpoint = url.pathname === graphqlEndpoint;
+    },
     onParams({ params, request }) {
       const observed = byRequest.get(request);
       if (!observed) return;
@@ -132,7 +138,9 @@ export function useOperationObserver(logger: Logger): Plugin {
       response.headers.set('x-request-id', observed.requestId);
       // Requests refused before their parameters are read (size, CSRF) count too.
       const refused = response.status >= 400;
-      if ((observed.isOperation || refused) && new URL(request.url).pathname === graphqlEndpoint) {
+      // Answered before this plugin's onRequest ran: the URL is parsed here instead.
+      const atEndpoint = observed.atEndpoint ?? new URL(request.url).pathname === graphqlEndpoint;
+      if ((observed.isOperation || refused) && atEndpoint) {
         finish(observed, response.status);
       }
     },
