@@ -56,7 +56,7 @@ const FULL: Scale = {
     manyUnread: 50_000,
     readCalls: 3,
     addMembers: 500,
-    addRounds: 5,
+    addRounds: 20,
   },
   walkPages: true,
 };

@@ -7,18 +7,38 @@ import type { Provider } from './client.ts';
 import { textList, timestampValue } from './sql-values.ts';
 import type { Tx } from './transaction.ts';
 
-/** Creates the user records that do not exist yet (members named by others). */
-export async function insertMissingUsers(tx: Tx, provider: Provider, userIDs: string[], now: Date): Promise<void> {
+/**
+ * Creates user records for these ids; ones that exist already are left as they are. (SQLite needs
+ * a WHERE before ON CONFLICT in an INSERT ... SELECT, or it reads ON as a join's.)
+ */
+export async function insertUsers(tx: Tx, provider: Provider, userIDs: string[], now: Date): Promise<void> {
+  if (userIDs.length === 0) return;
   await tx.$executeRaw`INSERT INTO "User" ("id", "createdAt")
     SELECT l."value", ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l
-    WHERE NOT EXISTS (SELECT 1 FROM "User" u WHERE u."id" = l."value")
-    ON CONFLICT DO NOTHING`;
+    WHERE true ON CONFLICT DO NOTHING`;
 }
 
 /**
- * Adds the users who are not members yet, in the audience of messages after `seq`; returns the
- * userIDs that joined. One multi-row INSERT ... SELECT, whatever the count.
+ * Of the users to add: who has no user record yet, and who is not a member yet. One SELECT that
+ * returns only the exceptions (usually none), with one key lookup per id in each table: cheaper
+ * than an INSERT that probes every id, or a RETURNING row per new member. Callers hold the
+ * conversation row, so the membership it reads cannot change before they insert.
  */
+export async function findNewcomers(tx: Tx, provider: Provider, key: string, userIDs: string[]) {
+  const user = Prisma.sql`EXISTS (SELECT 1 FROM "User" u WHERE u."id" = l."value")`;
+  const member = Prisma.sql`EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${key} AND p."userId" = l."value")`;
+  const exceptions = await tx.$queryRaw<{ userId: string; hasUser: unknown; isMember: unknown }[]>`
+    SELECT l."value" AS "userId", ${user} AS "hasUser", ${member} AS "isMember" FROM ${textList(provider, userIDs)} l
+    WHERE NOT ${user} OR ${member}`;
+  const flag = (value: unknown) => value === true || Number(value) === 1;
+  const members = new Set(exceptions.filter((e) => flag(e.isMember)).map((e) => e.userId));
+  return {
+    withoutUser: exceptions.filter((e) => !flag(e.hasUser)).map((e) => e.userId),
+    joining: userIDs.filter((id) => !members.has(id)),
+  };
+}
+
+/** Memberships for users who are not members yet, in the audience of messages after `seq`. One INSERT. */
 export async function insertParticipants(
   tx: Tx,
   provider: Provider,
@@ -26,14 +46,10 @@ export async function insertParticipants(
   userIDs: string[],
   seq: number,
   now: Date,
-): Promise<string[]> {
-  const rows = await tx.$queryRaw<
-    { userId: string }[]
-  >`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
-    SELECT ${key}, l."value", ${seq}, ${seq}, ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l
-    WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${key} AND p."userId" = l."value")
-    RETURNING "userId"`;
-  return rows.map((r) => r.userId);
+): Promise<void> {
+  if (userIDs.length === 0) return;
+  await tx.$executeRaw`INSERT INTO "Participant" ("conversationId", "userId", "joinSeq", "readSeq", "joinedAt")
+    SELECT ${key}, l."value", ${seq}, ${seq}, ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l`;
 }
 
 export type GroupRow = { id: string; name: string; type: string; ownerId: string; createdAt: Date };

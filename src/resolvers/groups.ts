@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { GroupType } from '../config.ts';
 import {
   findMemberGroup,
-  insertMissingUsers,
+  findNewcomers,
   insertParticipants,
+  insertUsers,
   lockLeavers,
   removeLeavers,
 } from '../db/membership.ts';
@@ -33,7 +34,7 @@ export class GroupService {
     const now = new Date();
     const created = await inTransaction(db, async (tx) => {
       if (await tx.group.count({ where: { id: groupID } })) throw badInput('groupID', `${groupID} is already in use`);
-      await insertMissingUsers(tx, provider, members, now);
+      await insertUsers(tx, provider, members, now);
       const group = await tx.group.create({
         data: { id: groupID, name: input.name, type: input.type, ownerId: ownerID },
       });
@@ -47,8 +48,8 @@ export class GroupService {
 
   /**
    * Any member may add members. New members are in the audience of later messages only. A fixed
-   * number of statements for any number of members: one INSERT for the users, one for the
-   * memberships, one counter update.
+   * number of statements for any number of members: one SELECT for who is new, an INSERT for
+   * users without a record (only if any), one for the memberships, one counter update.
    */
   async addMembers(callerID: string, groupID: string, userIDs: string[]) {
     const key = groupKey(groupID);
@@ -58,16 +59,19 @@ export class GroupService {
     let joined: string[] = [];
     const group = await inTransaction(db, async (tx) => {
       const { group, lastSeq: seqRead } = await this.requireMember(tx, callerID, groupID);
-      await insertMissingUsers(tx, provider, wanted, now);
       // Holding the conversation row serializes with sends and other membership changes: the
       // seq is exact, and so is the number of users who were not members yet. SQLite's
       // transaction already holds the database, so the seq read with the group is exact there.
       const lastSeq =
         provider === 'postgresql' ? ((await lockConversationSeq(tx, provider, key, 'update')) as number) : seqRead;
-      joined = await insertParticipants(tx, provider, key, wanted, lastSeq, now);
-      if (joined.length) {
-        await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joined.length } } });
+      const { withoutUser, joining } = await findNewcomers(tx, provider, key, wanted);
+      // In key order, so two calls creating the same users do not wait on each other in a cycle.
+      await insertUsers(tx, provider, withoutUser.sort(), now);
+      await insertParticipants(tx, provider, key, joining, lastSeq, now);
+      if (joining.length) {
+        await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joining.length } } });
       }
+      joined = joining;
       return group;
     });
     announceJoined(this.deps.pubsub, key, joined);
