@@ -4,7 +4,9 @@
 // cache (see src/server/main.ts); later rounds use it, as a restart on the same machine does.
 // It starts the service with the README's production command (`npm start`, NODE_ENV=production,
 // fresh SQLite file) and a bare graphql-yoga server (`node bench/cold-start/bare-yoga.ts`), in
-// alternating rounds, and prints medians. COLD_START_DIRS (comma-separated) adds other
+// alternating rounds, and prints medians. The service is also started the way the bare server is,
+// with node itself (`node src/server/start.js`, what `npm start` execs): npm's own start-up is
+// then out of the comparison, which is like with like. COLD_START_DIRS (comma-separated) adds other
 // checkouts' `npm start` to each round, to compare with an older commit on the same machine
 // at the same time; COLD_START_ROUNDS sets the rounds (default 5).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -100,9 +102,10 @@ async function measure(start: (port: number) => ChildProcess): Promise<Sample> {
   }
 }
 
-function service(dir: string, dataDir: string) {
+function service(dir: string, dataDir: string, launcher: 'npm' | 'node' = 'npm') {
+  const [command, args] = launcher === 'npm' ? ['npm', ['start']] : [process.execPath, ['src/server/start.js']];
   return (port: number) =>
-    spawn('npm', ['start'], {
+    spawn(command, args, {
       cwd: dir,
       env: {
         ...process.env,
@@ -127,13 +130,16 @@ const bareYoga = (port: number) =>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cold-start-'));
+const NODE_LAUNCHED = 'node src/server/start.js';
 const runs = new Map<string, Sample[]>([
   ['bare yoga', []],
+  [NODE_LAUNCHED, []],
   ...SERVICE_DIRS.map((dir) => [dir, []] as [string, Sample[]]),
 ]);
 try {
   for (let round = 0; round < ROUNDS; round++) {
     runs.get('bare yoga')!.push(await measure(bareYoga));
+    runs.get(NODE_LAUNCHED)!.push(await measure(service(ROOT, dataDir, 'node')));
     for (const dir of SERVICE_DIRS) runs.get(dir)!.push(await measure(service(dir, dataDir)));
   }
 } finally {
@@ -151,7 +157,7 @@ console.log(`Node ${process.version}, ${ROUNDS} rounds; medians (all rounds in m
 for (const [name, samples] of runs) {
   const s = summary(samples);
   console.log(
-    `${name}: first answer ${s.firstAnswerMs} ms (${(s.firstAnswerMs / bare.firstAnswerMs).toFixed(2)}x bare yoga) ` +
+    `${SERVICE_DIRS.includes(name) ? `npm start in ${name}` : name}: first answer ${s.firstAnswerMs} ms (${(s.firstAnswerMs / bare.firstAnswerMs).toFixed(2)}x bare yoga) ` +
       `[${s.spreadMs.join(', ')}]; RSS ${s.rssMB} MB in ${s.processes} process(es), the largest ${s.serverRssMB} MB`,
   );
 }
