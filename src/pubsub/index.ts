@@ -54,11 +54,19 @@ export async function createAppPubSub(redisUrl?: string): Promise<PubSubHandle> 
       down = false;
     });
   }
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  let closing = false;
+  const failed = (error: Error) => {
+    if (!closing) console.error(`[redis] a publish or (un)subscribe failed: ${error.message}`);
+  };
+  const eventTarget = createRedisEventTarget({
+    publishClient: settled(publishClient, failed),
+    subscribeClient: settled(subscribeClient, failed),
+  });
   return {
     pubsub: counted(createPubSub<PubSubEvents>({ eventTarget })),
     redis: commandClient,
     async close() {
+      closing = true;
       publishClient.disconnect();
       subscribeClient.disconnect();
       commandClient.disconnect();
@@ -68,6 +76,24 @@ export async function createAppPubSub(redisUrl?: string): Promise<PubSubHandle> 
       return (await commandClient.ping().catch(() => 'down')) === 'PONG';
     },
   };
+}
+
+/**
+ * The client as redis-event-target sees it, with the promises of publish, subscribe and
+ * unsubscribe handled: it drops them, so a command that fails (queued while Redis is down, then
+ * rejected with "Connection is closed." when the server shuts down) was an unhandled rejection,
+ * which ends a process.
+ */
+function settled(client: Redis, failed: (error: Error) => void): Redis {
+  const handled = new Set<PropertyKey>(['publish', 'subscribe', 'unsubscribe']);
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (!handled.has(property)) return value.bind(target);
+      return (...args: unknown[]) => (value.apply(target, args) as Promise<unknown>).catch(failed);
+    },
+  });
 }
 
 /** Counts each publish for /metrics (deliveries are counted where results reach clients). */
