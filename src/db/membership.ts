@@ -4,7 +4,7 @@
 // sends, so the seq they pass is exact.
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Provider } from './client.ts';
-import { textList, timestampValue } from './sql-values.ts';
+import { sqlBoolean, textList, timestampValue } from './sql-values.ts';
 import type { Tx } from './transaction.ts';
 
 /**
@@ -30,10 +30,9 @@ export async function findNewcomers(tx: Tx, provider: Provider, key: string, use
   const exceptions = await tx.$queryRaw<{ userId: string; hasUser: unknown; isMember: unknown }[]>`
     SELECT l."value" AS "userId", ${user} AS "hasUser", ${member} AS "isMember" FROM ${textList(provider, userIDs)} l
     WHERE NOT ${user} OR ${member}`;
-  const flag = (value: unknown) => value === true || Number(value) === 1;
-  const members = new Set(exceptions.filter((e) => flag(e.isMember)).map((e) => e.userId));
+  const members = new Set(exceptions.filter((e) => sqlBoolean(e.isMember)).map((e) => e.userId));
   return {
-    withoutUser: exceptions.filter((e) => !flag(e.hasUser)).map((e) => e.userId),
+    withoutUser: exceptions.filter((e) => !sqlBoolean(e.hasUser)).map((e) => e.userId),
     joining: userIDs.filter((id) => !members.has(id)),
   };
 }
@@ -71,7 +70,7 @@ export async function findMemberGroup(tx: Tx, groupID: string, userID: string): 
   const { member, lastSeq, createdAt, ...group } = row;
   return {
     group: { ...group, createdAt: new Date(createdAt) },
-    isMember: Boolean(Number(member)),
+    isMember: sqlBoolean(member),
     lastSeq: Number(lastSeq),
   };
 }

@@ -54,8 +54,17 @@ export function toMessageRow(r: RawMessageRow): MessageRow {
  */
 export function currentAudience(alias: string): string {
   return `${alias}."audienceCount" - (SELECT COUNT(*) FROM "Departure" d
-    WHERE d."conversationId" = ${alias}."conversationId" AND d."leaveSeq" >= ${alias}."seq"
-      AND d."joinSeq" < ${alias}."seq" AND d."userId" <> ${alias}."senderId")`;
+    WHERE ${stayCovers('d', alias)} AND d."userId" <> ${alias}."senderId")`;
+}
+
+/**
+ * A stay that ended (a Departure or ReceiptTakeback row `stay`) covers the message row
+ * `message`: same conversation, begun before it, ended at or after it. leaveSeq >= seq first,
+ * so the lookup is one range of either table's key.
+ */
+function stayCovers(stay: string, message: string): string {
+  return `${stay}."conversationId" = ${message}."conversationId" AND ${stay}."leaveSeq" >= ${message}."seq"
+      AND ${stay}."joinSeq" < ${message}."seq"`;
 }
 
 /**
@@ -66,8 +75,7 @@ export function currentAudience(alias: string): string {
  */
 export function awaitingTakeback(receipt: string, message: string): string {
   return `EXISTS (SELECT 1 FROM "ReceiptTakeback" t
-    WHERE t."conversationId" = ${message}."conversationId" AND t."leaveSeq" >= ${message}."seq"
-      AND t."userId" = ${receipt}."userId" AND t."joinSeq" < ${message}."seq")`;
+    WHERE ${stayCovers('t', message)} AND t."userId" = ${receipt}."userId")`;
 }
 
 /**
@@ -79,8 +87,7 @@ export function currentReadCount(alias: string): string {
   const readBy = (table: string) => `EXISTS (SELECT 1 FROM "${table}" x
         WHERE x."messageId" = ${alias}."id" AND x."userId" = t."userId")`;
   return `${alias}."readCount" - (SELECT COUNT(*) FROM "ReceiptTakeback" t
-    WHERE t."conversationId" = ${alias}."conversationId" AND t."leaveSeq" >= ${alias}."seq"
-      AND t."joinSeq" < ${alias}."seq" AND (${readBy('Receipt')} OR ${readBy('ExpiredReceipt')}))`;
+    WHERE ${stayCovers('t', alias)} AND (${readBy('Receipt')} OR ${readBy('ExpiredReceipt')}))`;
 }
 
 /** A MessageRow's columns, from "Message" m joined with MESSAGE_JOINS. */

@@ -19,3 +19,8 @@ export function textList(provider: Provider, values: string[]): Prisma.Sql {
 export function timestampValue(provider: Provider, date: Date): Prisma.Sql {
   return provider === 'postgresql' ? Prisma.sql`CAST(${date} AS TIMESTAMP(3))` : Prisma.sql`${date}`;
 }
+
+/** A boolean a raw query returns: PostgreSQL gives true/false, SQLite 1/0 (a bigint with Prisma). */
+export function sqlBoolean(value: unknown): boolean {
+  return Boolean(Number(value));
+}
