@@ -123,7 +123,8 @@ async function writeBatch(raw: RawDb, calls: Call[], checks: boolean) {
          UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE ${inList('"messageId"', 'int')} AND ${inList('"userId"', 'text')}
          UNION ALL SELECT x."messageId", x."userId", x."readAt" FROM (
            SELECT m."id" AS "messageId", p."userId", ${coveringReadAt('m', 'p."userId"')} AS "readAt"
-           FROM "Message" m JOIN "Participant" p ON p."conversationId" = m."conversationId"
+           FROM "Message" m JOIN "Conversation" cv ON cv."id" = m."conversationId" AND cv."groupId" IS NULL
+           JOIN "Participant" p ON p."conversationId" = m."conversationId"
            WHERE ${inList('m."id"', 'int')} AND ${inList('p."userId"', 'text')}) x
          WHERE x."readAt" IS NOT NULL`,
         [param(ids), param(readers), param(ids), param(readers), param(ids), param(readers)],

@@ -36,12 +36,14 @@ const SQL = {
     ORDER BY p."conversationId", p."userId" FOR SHARE OF p`,
   lockMessages: `SELECT "id", "receiptsExpiredAt" FROM "Message" WHERE "id" = ANY($1::int[]) ORDER BY "id" FOR UPDATE`,
   // Reads whose rows retention removed are still reads: their pairs come back with no time.
-  // One-to-one messages may be read by a conversation read instead (peer-reads.ts).
+  // One-to-one messages may be read by a conversation read instead (peer-reads.ts); a group
+  // message never is, so only one-to-one conversations are looked up for it.
   readTimes: `SELECT "messageId", "userId", "readAt" FROM "Receipt" WHERE "messageId" = ANY($1::int[]) AND "userId" = ANY($2::text[])
     UNION ALL SELECT "messageId", "userId", NULL FROM "ExpiredReceipt" WHERE "messageId" = ANY($1::int[]) AND "userId" = ANY($2::text[])
     UNION ALL SELECT x."messageId", x."userId", x."readAt" FROM (
       SELECT m."id" AS "messageId", p."userId", ${coveringReadAt('m', 'p."userId"')} AS "readAt"
-      FROM "Message" m JOIN "Participant" p ON p."conversationId" = m."conversationId"
+      FROM "Message" m JOIN "Conversation" cv ON cv."id" = m."conversationId" AND cv."groupId" IS NULL
+      JOIN "Participant" p ON p."conversationId" = m."conversationId"
       WHERE m."id" = ANY($1::int[]) AND p."userId" = ANY($2::text[])) x
     WHERE x."readAt" IS NOT NULL`,
   addReaders: `UPDATE "Message" m SET "readCount" = m."readCount" + a.n, "lastReadRank" = m."lastReadRank" + a.n

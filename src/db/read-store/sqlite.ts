@@ -37,14 +37,16 @@ const SQL = {
     CROSS JOIN "Participant" p ON p."conversationId" = c."value" AND p."userId" = r."value"
     JOIN "User" u ON u."id" = p."userId"`,
   // Reads whose rows retention removed are still reads: their pairs come back with no time.
-  // One-to-one messages may be read by a conversation read instead (peer-reads.ts).
+  // One-to-one messages may be read by a conversation read instead (peer-reads.ts); a group
+  // message never is, so only one-to-one conversations are looked up for it.
   readTimes: `SELECT x."messageId", x."userId", x."readAt" FROM json_each(?) m CROSS JOIN json_each(?) r
     CROSS JOIN "Receipt" x ON x."messageId" = m."value" AND x."userId" = r."value"
     UNION ALL SELECT e."messageId", e."userId", NULL FROM json_each(?) m CROSS JOIN json_each(?) r
     CROSS JOIN "ExpiredReceipt" e ON e."messageId" = m."value" AND e."userId" = r."value"
     UNION ALL SELECT c."messageId", c."userId", c."readAt" FROM (
       SELECT m."id" AS "messageId", p."userId", ${coveringReadAt('m', 'p."userId"')} AS "readAt"
-      FROM json_each(?) j CROSS JOIN "Message" m ON m."id" = j."value" CROSS JOIN json_each(?) r
+      FROM json_each(?) j CROSS JOIN "Message" m ON m."id" = j."value"
+      CROSS JOIN "Conversation" cv ON cv."id" = m."conversationId" AND cv."groupId" IS NULL CROSS JOIN json_each(?) r
       CROSS JOIN "Participant" p ON p."conversationId" = m."conversationId" AND p."userId" = r."value") c
     WHERE c."readAt" IS NOT NULL`,
   // Each JSON element is [messageId, readers added].
