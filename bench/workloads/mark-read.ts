@@ -72,6 +72,15 @@ async function bareMarkRead(bare: BareServer, authorization: string, msgIDs: num
   if (result.errors?.length) throw new Error(`bare Yoga: ${JSON.stringify(result.errors)}`);
 }
 
+/**
+ * A call of a Yoga service doing the floor's work costs at least a bare Yoga call plus a floor
+ * call, when one thread runs both: its share of the floor's rate is at most 1 / (1 + floor / bare).
+ */
+const serialShare = (floorRate: number, bareRate: number) => 1 / (1 + floorRate / bareRate);
+
+const percent = (s: Summary) =>
+  `${(s.median * 100).toFixed(0)}% (${((s.min ?? s.median) * 100).toFixed(0)}–${((s.max ?? s.median) * 100).toFixed(0)}%)`;
+
 const spread = (s: Summary) =>
   `${Math.round(s.median)} (${Math.round(s.min ?? s.median)}–${Math.round(s.max ?? s.median)})`;
 
@@ -119,6 +128,10 @@ export const markReadWorkload: Workload = {
     const add = (short: string, detail: string, m: Record<Side, Rounds>, goal: number) => {
       const label = `${short} ${detail}, ${concurrency} readers in flight`;
       const [gql, same, writes, bareYoga] = SIDES.map((s) => summarize(m[s].rates, true));
+      const reach = summarize(
+        m.floor.rates.map((floorRate, r) => serialShare(floorRate, m.bareYoga.rates[r])),
+        true,
+      );
       const rate = figure('W1', `${label}: receipts/s`, 'receipts/s', gql, same, true);
       figures.push(
         rate,
@@ -136,6 +149,7 @@ export const markReadWorkload: Workload = {
       notes.push(
         `${short}: receipts/s, median (min–max) over ${gql.n} interleaved rounds: GraphQL ${spread(gql)}; same-work floor ${spread(same)}; writes-only bound ${spread(writes)} (GraphQL ${((gql.median / writes.median) * 100).toFixed(0)}% of it)`,
         `${short}: a bare graphql-yoga answering the same markRead through yoga.fetch with no work behind it: ${spread(bareYoga)} receipts/s, ${((bareYoga.median / same.median) * 100).toFixed(0)}% of the same-work floor (no Yoga service can go past that share)`,
+        `${short}: the bare Yoga's work and the floor's in series, as one thread must run them: ${percent(reach)} of the floor, median (min–max) over the rounds (the most a Yoga service doing the floor's work on one thread can reach; GraphQL is at ${((gql.median / same.median / reach.median) * 100).toFixed(0)}% of that)`,
       );
     };
     add('one message', `of a ${members}-member group`, singleRun.result, 0.5);
