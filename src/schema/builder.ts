@@ -4,11 +4,11 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { DateTimeResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import { appError, badInput, unauthenticated } from '../resolvers/errors.ts';
 import type { Context, SignedInContext } from './context.ts';
+import { DateTime } from './date-time.ts';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
@@ -68,7 +68,7 @@ function isNodeType(typename: string): boolean {
   );
 }
 
-builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('DateTime', DateTime);
 
 // Every operation needs a signed-in caller, except the introspection that explorers run.
 builder.queryType({ authScopes: { signedIn: true } });
