@@ -3,7 +3,7 @@
 // Times a markRead-like insert (30 receipts of one reader in one transaction), the count and the
 // first READ page of one message, and a leave-like delete of one user's receipts in one group.
 // Figures for docs/scaling.md:
-//   npx tsx scripts/simulate-partitions.ts postgresql://postgres@127.0.0.1:5432/sim [messages] [readers]
+//   node scripts/simulate-partitions.ts postgresql://postgres@127.0.0.1:5432/sim [messages] [readers]
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 

@@ -42,22 +42,50 @@ export function useRateLimits(limits: RateLimits, redis?: Redis): Plugin<Context
   ) as Record<RateLimitedOperation, Limiter>;
   const limiterOf = (field: string): Limiter => limiters[field as RateLimitedOperation] ?? limiters.otherMutation;
 
+  const callsOf = rememberedCalls();
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
+    // Not async: a query (no mutation calls) goes on without a promise.
+    onExecute({ args, setResultAndStopExecution }) {
       const userID = args.contextValue.viewer?.userID;
       if (!userID) return;
-      const calls = mutationCalls(args.schema, args.document, args.operationName, args.variableValues);
-      for (const [field, count] of calls) {
-        try {
-          await limiterOf(field).consume(userID, count);
-        } catch (rejection) {
-          if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          const overHttp = 'request' in args.contextValue;
-          setResultAndStopExecution({ errors: [rateLimited(`${field} calls`, rejection.msBeforeNext, overHttp)] });
-          return;
+      const calls = callsOf(args.schema, args.document, args.operationName, args.variableValues);
+      if (calls.size === 0) return;
+      return (async () => {
+        for (const [field, count] of calls) {
+          try {
+            await limiterOf(field).consume(userID, count);
+          } catch (rejection) {
+            if (!(rejection instanceof RateLimiterRes)) throw rejection;
+            const overHttp = 'request' in args.contextValue;
+            setResultAndStopExecution({ errors: [rateLimited(`${field} calls`, rejection.msBeforeNext, overHttp)] });
+            return;
+          }
         }
-      }
+      })();
     },
+  };
+}
+
+/**
+ * mutationCalls, remembered per parsed document and operation name when the operation has no
+ * Boolean variable (only @skip/@include could make its count differ): Yoga's parser cache hands
+ * back the same document object for the same text, so the walk runs once per document.
+ */
+function rememberedCalls(): typeof mutationCalls {
+  const byDocument = new WeakMap<DocumentNode, Map<string, Map<string, number>>>();
+  return (schema, document, operationName, rawVariables) => {
+    const key = operationName ?? '';
+    const known = byDocument.get(document)?.get(key);
+    if (known) return known;
+    const calls = mutationCalls(schema, document, operationName, rawVariables);
+    const operation = getOperationAST(document, operationName);
+    const readsBooleans = (operation?.variableDefinitions ?? []).some((d) => namedType(d.type) === 'Boolean');
+    if (operation && !readsBooleans) {
+      const byName = byDocument.get(document) ?? new Map<string, Map<string, number>>();
+      byName.set(key, calls);
+      byDocument.set(document, byName);
+    }
+    return calls;
   };
 }
 

@@ -7,11 +7,13 @@ export const METRICS_PATH = '/metrics';
 
 export function useMetricsEndpoint(enabled: boolean): Plugin {
   return {
-    async onRequest({ url, endResponse, fetchAPI }) {
+    // Not async: every other request passes through here, and returns without a promise.
+    onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== METRICS_PATH) return;
       if (!enabled) return endResponse(new fetchAPI.Response('Not found\n', { status: 404 }));
-      const body = await registry.metrics();
-      endResponse(new fetchAPI.Response(body, { headers: { 'content-type': registry.contentType } }));
+      return registry.metrics().then((body) => {
+        endResponse(new fetchAPI.Response(body, { headers: { 'content-type': registry.contentType } }));
+      });
     },
   };
 }
