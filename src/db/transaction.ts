@@ -8,7 +8,7 @@ export type Tx = Prisma.TransactionClient;
 const RETRYABLE = /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked/i;
 
 /** A deadlock, a serialization failure or a concurrent insert of the same key: worth another try. */
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     // P2002: a concurrent insert of the same key (for example two first requests of one user).
     // P2034: write conflict or deadlock, as Prisma reports it.
@@ -18,22 +18,24 @@ export function isRetryable(error: unknown): boolean {
   return RETRYABLE.test(text);
 }
 
-/** Tries of one transaction before its error is the caller's. */
-export const TRANSACTION_ATTEMPTS = 6;
-
-export async function inTransaction<T>(
-  db: Db,
-  work: (tx: Tx) => Promise<T>,
-  attempts = TRANSACTION_ATTEMPTS,
-): Promise<T> {
+/**
+ * Runs `transaction` (a whole transaction, begun and ended by it) again after a deadlock, a
+ * serialization failure or a duplicate key, up to `attempts` tries, with a short random pause
+ * that grows with each try; any other error, or the last try's, is the caller's.
+ */
+export async function withRetries<T>(transaction: () => Promise<T>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(work, { maxWait: 15_000, timeout: 30_000 });
+      return await transaction();
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
+}
+
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts?: number): Promise<T> {
+  return withRetries(() => db.$transaction(work, { maxWait: 15_000, timeout: 30_000 }), attempts);
 }
 
 /** Locks rows by primary key in key order, so two transactions never wait on each other in a cycle. */

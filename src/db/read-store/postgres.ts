@@ -3,8 +3,8 @@
 // on top of the database's, and a batch took about twice the same statements written by hand
 // (bench W1). Lists travel as arrays (ANY, unnest), so each statement's text is the same for any
 // batch size and is prepared once per connection (named statements). Deadlocks and
-// serialization failures are retried like inTransaction's; every statement is reported to
-// onQuery and traced, as Prisma's are.
+// serialization failures are retried as inTransaction's are (withRetries); every statement is
+// reported to onQuery and traced, as Prisma's are.
 import pg from 'pg';
 import type { QueryListener } from '../client.ts';
 import {
@@ -16,7 +16,7 @@ import {
   toMessageRow,
 } from '../message-rows.ts';
 import { coveringReadAt } from '../peer-reads.ts';
-import { isRetryable, TRANSACTION_ATTEMPTS } from '../transaction.ts';
+import { withRetries } from '../transaction.ts';
 import { traceStatement } from './trace.ts';
 import {
   type Counters,
@@ -71,8 +71,8 @@ const types = {
 type Query = <R extends pg.QueryResultRow>(name: Name, values: unknown[]) => Promise<R[]>;
 
 export function postgresReadTransaction(pool: pg.Pool, onQuery?: QueryListener): ReadTransaction {
-  return async (work) => {
-    for (let attempt = 1; ; attempt++) {
+  return (work) =>
+    withRetries(async () => {
       const client = await pool.connect();
       const query: Query = async (name, values) => {
         onQuery?.(SQL[name]);
@@ -104,15 +104,13 @@ export function postgresReadTransaction(pool: pg.Pool, onQuery?: QueryListener):
         await control('ROLLBACK').catch((rollbackFailed: Error) => {
           broken ??= rollbackFailed;
         });
-        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryable(error)) throw error;
+        throw error;
       } finally {
         // A connection that was lost or could not even roll back is closed, not handed on.
         client.removeListener('error', lost);
         client.release(broken);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-    }
-  };
+    });
 }
 
 function postgresReadStore(query: Query): ReadStore {
