@@ -67,24 +67,19 @@ export function useRateLimits(limits: RateLimits, redis?: Redis): Plugin<Context
 }
 
 /**
- * mutationCalls, remembered per parsed document and operation name when the operation has no
- * Boolean variable (only @skip/@include could make its count differ): Yoga's parser cache hands
- * back the same document object for the same text, so the walk runs once per document.
+ * mutationCalls, remembered per parsed document and operation name when its count holds for
+ * any variables (`fixed`): Yoga's parser cache hands back the same document object for the same
+ * text, so the walk runs once per document.
  */
-function rememberedCalls(): typeof mutationCalls {
+function rememberedCalls() {
   const byDocument = new WeakMap<DocumentNode, Map<string, Map<string, number>>>();
-  return (schema, document, operationName, rawVariables) => {
+  return (...args: Parameters<typeof mutationCalls>): Map<string, number> => {
+    const [, document, operationName] = args;
     const key = operationName ?? '';
     const known = byDocument.get(document)?.get(key);
     if (known) return known;
-    const calls = mutationCalls(schema, document, operationName, rawVariables);
-    const operation = getOperationAST(document, operationName);
-    const readsBooleans = (operation?.variableDefinitions ?? []).some((d) => namedType(d.type) === 'Boolean');
-    if (operation && !readsBooleans) {
-      const byName = byDocument.get(document) ?? new Map<string, Map<string, number>>();
-      byName.set(key, calls);
-      byDocument.set(document, byName);
-    }
+    const { calls, fixed } = mutationCalls(...args);
+    if (fixed) byDocument.set(document, (byDocument.get(document) ?? new Map()).set(key, calls));
     return calls;
   };
 }
@@ -92,23 +87,26 @@ function rememberedCalls(): typeof mutationCalls {
 /**
  * The root mutation fields this request will execute, with how many times each: one per
  * response key, as execute runs them. Empty for queries, subscriptions, and documents execute
- * will refuse anyway (unknown operation, bad variables).
+ * will refuse anyway (unknown operation, bad variables). `fixed`: the operation exists and has no
+ * Boolean variable, so no @skip/@include can make another request of it count differently.
  */
 export function mutationCalls(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName?: string | null,
   rawVariables?: Record<string, unknown> | null,
-): Map<string, number> {
+): { calls: Map<string, number>; fixed: boolean } {
   const calls = new Map<string, number>();
   const operation = getOperationAST(document, operationName);
-  const mutationType = schema.getMutationType();
-  if (operation?.operation !== 'mutation' || !mutationType) return calls;
+  if (!operation) return { calls, fixed: false };
   // Only @skip/@include read variables here, and their `if` takes Booleans (validation holds
   // variables to their positions): coercing just those skips the cost of coercing big inputs.
   const booleans = (operation.variableDefinitions ?? []).filter((d) => namedType(d.type) === 'Boolean');
+  const fixed = booleans.length === 0;
+  const mutationType = schema.getMutationType();
+  if (operation.operation !== 'mutation' || !mutationType) return { calls, fixed };
   const variables = getVariableValues(schema, booleans, rawVariables ?? {});
-  if (variables.errors) return calls;
+  if (variables.errors) return { calls, fixed: false };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -118,7 +116,7 @@ export function mutationCalls(
     const name = nodes[0].name.value;
     if (mutationType.getFields()[name]) calls.set(name, (calls.get(name) ?? 0) + 1);
   }
-  return calls;
+  return { calls, fixed };
 }
 
 const namedType = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type));
