@@ -8,17 +8,15 @@ import { DateTimeResolver } from 'graphql-scalars';
 let lastTime = Number.NaN;
 let lastText = '';
 
-function iso(date: Date): string {
+/** graphql-scalars checks the value (and refuses an invalid one); the ISO text is kept for the last time. */
+function serialize(value: unknown): string {
+  const date = DateTimeResolver.serialize(value) as Date;
   const time = date.getTime();
   if (time !== lastTime) {
-    // Invalid dates (NaN) are refused by graphql-scalars' serialize with its own error.
-    lastText = Number.isNaN(time) ? (DateTimeResolver.serialize(date) as Date).toISOString() : date.toISOString();
+    lastText = date.toISOString();
     lastTime = time;
   }
   return lastText;
 }
 
-export const DateTime = new GraphQLScalarType({
-  ...DateTimeResolver.toConfig(),
-  serialize: (value) => iso(value instanceof Date ? value : (DateTimeResolver.serialize(value) as Date)),
-});
+export const DateTime = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), serialize });
