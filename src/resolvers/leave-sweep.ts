@@ -98,11 +98,12 @@ export class LeaveSweep {
    * is bounded by the stay, not by the reader's reads elsewhere before or after it.
    */
   private async readsOf(tx: Tx, leave: Takeback, limit: number): Promise<number[]> {
-    const stay = Prisma.sql`"conversationId" = ${leave.conversationId}
-      AND "seq" > ${Number(leave.joinSeq)} AND "seq" <= ${Number(leave.leaveSeq)}`;
+    // The message row `m` is one of the stay's.
+    const inStay = (m: string) => Prisma.sql`${Prisma.raw(m)}."conversationId" = ${leave.conversationId}
+      AND ${Prisma.raw(m)}."seq" > ${Number(leave.joinSeq)} AND ${Prisma.raw(m)}."seq" <= ${Number(leave.leaveSeq)}`;
     const [bounds] = await tx.$queryRaw<{ first: Int | null; last: Int | null }[]>`SELECT
-      (SELECT "id" FROM "Message" WHERE ${stay} ORDER BY "seq" LIMIT 1) AS "first",
-      (SELECT "id" FROM "Message" WHERE ${stay} ORDER BY "seq" DESC LIMIT 1) AS "last"`;
+      (SELECT m."id" FROM "Message" m WHERE ${inStay('m')} ORDER BY m."seq" LIMIT 1) AS "first",
+      (SELECT m."id" FROM "Message" m WHERE ${inStay('m')} ORDER BY m."seq" DESC LIMIT 1) AS "last"`;
     if (bounds.first === null || bounds.last === null) return [];
     const [first, last] = [Number(bounds.first), Number(bounds.last)];
     const reads = (table: string) => Prisma.sql`SELECT "messageId" FROM ${Prisma.raw(table)}
@@ -112,8 +113,7 @@ export class LeaveSweep {
     const rows = await tx.$queryRaw<{ id: Int }[]>`
       SELECT DISTINCT m."id" FROM (${reads('"Receipt"')} UNION ALL ${reads('"ExpiredReceipt"')}) r
       CROSS JOIN "Message" m
-      WHERE m."id" = r."messageId" AND m."conversationId" = ${leave.conversationId}
-        AND m."seq" > ${Number(leave.joinSeq)} AND m."seq" <= ${Number(leave.leaveSeq)}
+      WHERE m."id" = r."messageId" AND ${inStay('m')}
       ORDER BY m."id" LIMIT ${limit}`;
     return rows.map((r) => Number(r.id));
   }

@@ -1,6 +1,6 @@
 // Read state of a page of messages from the caller's side: readByMe (have I read it?) and
-// isPeerRead (has the other user of a one-to-one chat read my message?). They cost two statements
-// and one per page, however many messages and chats the page holds.
+// isPeerRead (has the other user of a one-to-one chat read my message?). readByMe costs two
+// statements per page and isPeerRead one, however many messages and chats the page holds.
 import { firstPeerReads } from '../db/peer-reads.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { MessageRow } from './messages.ts';
