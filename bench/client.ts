@@ -18,6 +18,29 @@ export const RECEIPT_UPDATED = `subscription($conversationID: String) {
 
 export type ReceiptFigures = { msgID: string; readCount: number; unreadCount: number };
 
+/** A server's in-process fetch (yoga.fetch). */
+export type Fetch = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+/**
+ * One operation POSTed to `fetch` and read back, as a frontend sends it; any GraphQL error
+ * throws. The service (BenchClient) and the bare Yoga beside it (W1) are called through this.
+ */
+export async function postOperation<T>(
+  fetch: Fetch,
+  authorization: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const response = await fetch('http://bench/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  const result = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
 export class BenchClient {
   private readonly tokens = new Map<string, string>();
 
@@ -46,14 +69,8 @@ export class BenchClient {
 
   /** One operation through yoga.fetch; any GraphQL error throws. */
   async gql<T>(userID: string, query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await this.app.yoga.fetch('http://bench/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: await this.authorization(userID) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const result = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
+    const fetch: Fetch = (url, init) => this.app.yoga.fetch(url, init);
+    return postOperation<T>(fetch, await this.authorization(userID), query, variables);
   }
 
   markRead(readerID: string, msgIDs: number[]) {

@@ -6,7 +6,7 @@
 // of the four interleave, in a rotating order, so drift on a shared machine lands on all of
 // them; figures are the median over rounds, with their spread.
 import { type BareServer, startBareServer } from '../bare-yoga.ts';
-import { MARK_READ } from '../client.ts';
+import { MARK_READ, postOperation } from '../client.ts';
 import { FloorWriter } from '../same-work-floor.ts';
 import { userID } from '../seed-plan.ts';
 import { runPool, type Summary, summarize } from '../stats.ts';
@@ -62,15 +62,8 @@ async function expectCounts(ctx: BenchContext, ids: number[], readCount: number)
 }
 
 /** markRead on the bare Yoga, sent and read back as BenchClient sends it to the service. */
-async function bareMarkRead(bare: BareServer, authorization: string, msgIDs: number[]) {
-  const response = await bare.fetch('http://bench/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query: MARK_READ, variables: { msgIDs: msgIDs.map(String) } }),
-  });
-  const result = (await response.json()) as { errors?: unknown[] };
-  if (result.errors?.length) throw new Error(`bare Yoga: ${JSON.stringify(result.errors)}`);
-}
+const bareMarkRead = (bare: BareServer, authorization: string, msgIDs: number[]) =>
+  postOperation(bare.fetch, authorization, MARK_READ, { msgIDs: msgIDs.map(String) });
 
 /**
  * A call of a Yoga service doing the floor's work costs at least a bare Yoga call plus a floor
