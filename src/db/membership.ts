@@ -51,6 +51,14 @@ export async function insertParticipants(
     SELECT ${key}, l."value", ${seq}, ${seq}, ${timestampValue(provider, now)} FROM ${textList(provider, userIDs)} l`;
 }
 
+/**
+ * Adds `delta` (negative for leavers) to the group's member count. One raw statement: Prisma's
+ * update compiles a query plan on each call, which cost more than the statement itself.
+ */
+export async function changeMemberCount(tx: Tx, key: string, delta: number): Promise<void> {
+  await tx.$executeRaw`UPDATE "Conversation" SET "memberCount" = "memberCount" + ${delta} WHERE "id" = ${key}`;
+}
+
 export type GroupRow = { id: string; name: string; type: string; ownerId: string; createdAt: Date };
 export type MemberGroup = { group: GroupRow; isMember: boolean; lastSeq: number };
 

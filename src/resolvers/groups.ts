@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GroupType } from '../config.ts';
 import {
+  changeMemberCount,
   findMemberGroup,
   findNewcomers,
   insertParticipants,
@@ -68,9 +69,7 @@ export class GroupService {
       // In key order, so two calls creating the same users do not wait on each other in a cycle.
       await insertUsers(tx, provider, withoutUser.sort(), now);
       await insertParticipants(tx, provider, key, joining, lastSeq, now);
-      if (joining.length) {
-        await tx.conversation.update({ where: { id: key }, data: { memberCount: { increment: joining.length } } });
-      }
+      if (joining.length) await changeMemberCount(tx, key, joining.length);
       joined = joining;
       return group;
     });
@@ -100,7 +99,7 @@ export class GroupService {
       const leaveSeq = (await lockConversationSeq(tx, provider, key, 'update')) as number;
       const leaving = await lockLeavers(tx, provider, key, targets);
       if (leaving.length === 0) return group;
-      await tx.conversation.update({ where: { id: key }, data: { memberCount: { decrement: leaving.length } } });
+      await changeMemberCount(tx, key, -leaving.length);
       await removeLeavers(tx, key, leaving, leaveSeq);
       return group;
     });
