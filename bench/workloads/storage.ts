@@ -1,6 +1,7 @@
 // W6: bytes on disk, after VACUUM, per stored receipt, per message of the big group (sends write
-// no per-member rows), and per member; tables with their indexes. Runs last, on everything the
-// other workloads wrote. The small tables of the read paths (conversation reads, leaves) are
+// no per-member rows), and per member; tables with their indexes. Runs after the other workloads
+// that write rows, on everything they wrote, and before W7's retention sweep removes receipts
+// (bench/run.ts). The small tables of the read paths (conversation reads, leaves) are
 // given whole, when the run wrote any: a few rows fill a page or two, so per row says little.
 import type { RawDb } from '../raw-db.ts';
 import { single } from '../stats.ts';
